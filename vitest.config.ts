@@ -2,7 +2,13 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts", "common/**/*.test.ts", "agent/**/*.test.ts", "relay/**/*.test.ts", "ui/**/*.test.ts"],
+    include: [
+      "test/**/*.test.ts",
+      "common/**/*.test.ts",
+      "agent/**/*.test.ts",
+      "relay/**/*.test.ts",
+      "ui/**/*.test.ts",
+    ],
     globalSetup: ["test/rig/global-setup.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,

@@ -20,7 +20,15 @@ export interface Component {
   type: string;
   /** Signals the component handles when known from the config (otelcol pipelines); empty when unknown. */
   signals: Signal[];
+  /**
+   * otelcol only: the config section it comes from and its `type[/name]` as self-telemetry and logs label it.
+   * `id` equals `otelcol.id` unless two sections use the same id in one config (receiver and exporter `otlp`);
+   * both then get graph ids qualified by section (`receiver:otlp`, `exporter:otlp`) so edges stay unambiguous.
+   */
+  otelcol?: { section: OtelcolSection; id: string };
 }
+
+export type OtelcolSection = "receiver" | "processor" | "exporter" | "connector";
 
 /** A data-flow edge inside the collector: `from` sends data to `to`. */
 export interface GraphEdge {

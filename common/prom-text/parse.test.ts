@@ -6,34 +6,38 @@ const corpus = (file: string): string =>
   readFileSync(new URL(`../../../shared/corpus/metrics/${file}`, import.meta.url), "utf8");
 
 describe("parsePrometheusText reads single lines", () => {
-  const cases: { line: string; name: string; labels: Record<string, string>; value: number; timestampMs?: number }[] =
-    [
-      { line: "up 1", name: "up", labels: {}, value: 1 },
-      { line: "up\t1", name: "up", labels: {}, value: 1 },
-      { line: "  up   1  ", name: "up", labels: {}, value: 1 },
-      { line: "a:b_c 2.70336e+07", name: "a:b_c", labels: {}, value: 27033600 },
-      { line: 'x{le="+Inf"} 38', name: "x", labels: { le: "+Inf" }, value: 38 },
-      { line: 'x{a="1",b="2",} 3', name: "x", labels: { a: "1", b: "2" }, value: 3 },
-      { line: 'x {a="1"} 3', name: "x", labels: { a: "1" }, value: 3 },
-      { line: 'x{ a = "1" , b="2" } 3', name: "x", labels: { a: "1", b: "2" }, value: 3 },
-      { line: "x{} 3", name: "x", labels: {}, value: 3 },
-      { line: 'x{p="C:\\\\dir"} 1', name: "x", labels: { p: "C:\\dir" }, value: 1 },
-      { line: 'x{q="say \\"hi\\""} 1', name: "x", labels: { q: 'say "hi"' }, value: 1 },
-      { line: 'x{m="a\\nb"} 1', name: "x", labels: { m: "a\nb" }, value: 1 },
-      { line: 'x{m="a}b,c=\\"d"} 1', name: "x", labels: { m: 'a}b,c="d' }, value: 1 },
-      { line: 'x{m="ünï ☃"} 1', name: "x", labels: { m: "ünï ☃" }, value: 1 },
-      { line: "x +Inf", name: "x", labels: {}, value: Number.POSITIVE_INFINITY },
-      { line: "x -Inf", name: "x", labels: {}, value: Number.NEGATIVE_INFINITY },
-      { line: "x -1.5e-3", name: "x", labels: {}, value: -0.0015 },
-      { line: "x .5", name: "x", labels: {}, value: 0.5 },
-      { line: "x 5 1700000000123", name: "x", labels: {}, value: 5, timestampMs: 1700000000123 },
-      { line: "x 5 -1", name: "x", labels: {}, value: 5, timestampMs: -1 },
-      { line: 'x{a="1"} 5 1700000000123', name: "x", labels: { a: "1" }, value: 5, timestampMs: 1700000000123 },
-      { line: 'x_total{a="1"} 5 # {trace_id="abc"} 1', name: "x_total", labels: { a: "1" }, value: 5 },
-      { line: 'x 5\r', name: "x", labels: {}, value: 5 },
-      { line: '{"otelcol.exporter.sent", "exporter"="otlp"} 7', name: "otelcol.exporter.sent", labels: { exporter: "otlp" }, value: 7 },
-      { line: 'x{__proto__="p"} 1', name: "x", labels: { ["__proto__"]: "p" }, value: 1 },
-    ];
+  const cases: { line: string; name: string; labels: Record<string, string>; value: number; timestampMs?: number }[] = [
+    { line: "up 1", name: "up", labels: {}, value: 1 },
+    { line: "up\t1", name: "up", labels: {}, value: 1 },
+    { line: "  up   1  ", name: "up", labels: {}, value: 1 },
+    { line: "a:b_c 2.70336e+07", name: "a:b_c", labels: {}, value: 27033600 },
+    { line: 'x{le="+Inf"} 38', name: "x", labels: { le: "+Inf" }, value: 38 },
+    { line: 'x{a="1",b="2",} 3', name: "x", labels: { a: "1", b: "2" }, value: 3 },
+    { line: 'x {a="1"} 3', name: "x", labels: { a: "1" }, value: 3 },
+    { line: 'x{ a = "1" , b="2" } 3', name: "x", labels: { a: "1", b: "2" }, value: 3 },
+    { line: "x{} 3", name: "x", labels: {}, value: 3 },
+    { line: 'x{p="C:\\\\dir"} 1', name: "x", labels: { p: "C:\\dir" }, value: 1 },
+    { line: 'x{q="say \\"hi\\""} 1', name: "x", labels: { q: 'say "hi"' }, value: 1 },
+    { line: 'x{m="a\\nb"} 1', name: "x", labels: { m: "a\nb" }, value: 1 },
+    { line: 'x{m="a}b,c=\\"d"} 1', name: "x", labels: { m: 'a}b,c="d' }, value: 1 },
+    { line: 'x{m="ünï ☃"} 1', name: "x", labels: { m: "ünï ☃" }, value: 1 },
+    { line: "x +Inf", name: "x", labels: {}, value: Number.POSITIVE_INFINITY },
+    { line: "x -Inf", name: "x", labels: {}, value: Number.NEGATIVE_INFINITY },
+    { line: "x -1.5e-3", name: "x", labels: {}, value: -0.0015 },
+    { line: "x .5", name: "x", labels: {}, value: 0.5 },
+    { line: "x 5 1700000000123", name: "x", labels: {}, value: 5, timestampMs: 1700000000123 },
+    { line: "x 5 -1", name: "x", labels: {}, value: 5, timestampMs: -1 },
+    { line: 'x{a="1"} 5 1700000000123', name: "x", labels: { a: "1" }, value: 5, timestampMs: 1700000000123 },
+    { line: 'x_total{a="1"} 5 # {trace_id="abc"} 1', name: "x_total", labels: { a: "1" }, value: 5 },
+    { line: "x 5\r", name: "x", labels: {}, value: 5 },
+    {
+      line: '{"otelcol.exporter.sent", "exporter"="otlp"} 7',
+      name: "otelcol.exporter.sent",
+      labels: { exporter: "otlp" },
+      value: 7,
+    },
+    { line: 'x{__proto__="p"} 1', name: "x", labels: { ["__proto__"]: "p" }, value: 1 },
+  ];
   it.each(cases)("$line", ({ line, name, labels, value, timestampMs }) => {
     const { samples, errors } = parsePrometheusText(line);
     expect(errors).toEqual([]);
@@ -61,11 +65,11 @@ describe("parsePrometheusText reports bad lines and keeps going", () => {
     { line: "x 1 2 3", message: /unexpected text/ },
     { line: 'x{a="1"', message: /expected "," or "}"/ },
     { line: 'x{a="1} 2', message: /unterminated/ },
-    { line: 'x{a=1} 2', message: /quoted value/ },
+    { line: "x{a=1} 2", message: /quoted value/ },
     { line: 'x{a="\\q"} 2', message: /badly escaped/ },
     { line: 'x{a="1",a="2"} 2', message: /duplicate label a/ },
     { line: 'x{1a="1"} 2', message: /bad label name/ },
-    { line: '9x 2', message: /expected a metric name/ },
+    { line: "9x 2", message: /expected a metric name/ },
     { line: 'x{a="1"}2', message: /unexpected character/ },
     { line: "# TYPE x flubber", message: /unknown metric type/ },
   ];
@@ -79,7 +83,7 @@ describe("parsePrometheusText reports bad lines and keeps going", () => {
   });
 
   it("never throws on arbitrary input", () => {
-    const junk = ['{', '}', '"', "\\", "# HELP", "#", "x{", 'x{"', "{}", "\u0000", "x 1 1 1 1", "x{a=\"\\"];
+    const junk = ["{", "}", '"', "\\", "# HELP", "#", "x{", 'x{"', "{}", "\u0000", "x 1 1 1 1", 'x{a="\\'];
     for (const line of junk) expect(() => parsePrometheusText(line)).not.toThrow();
     expect(() => parsePrometheusText(undefined as unknown as string)).not.toThrow();
   });
@@ -107,8 +111,7 @@ describe("parsePrometheusText on real collector dumps", () => {
     expect(Object.keys(result.types)).toHaveLength(160);
     const forwarded = result.samples.find(
       (s) =>
-        s.name === "prometheus_forwarded_samples_total" &&
-        s.labels.component_id === "prometheus.scrape.alloy_metrics",
+        s.name === "prometheus_forwarded_samples_total" && s.labels.component_id === "prometheus.scrape.alloy_metrics",
     );
     expect(forwarded).toEqual({
       name: "prometheus_forwarded_samples_total",

@@ -198,7 +198,8 @@ function unescapeText(raw: string, allowQuote: boolean): string | undefined {
     if (next === "\\") out += "\\";
     else if (next === "n") out += "\n";
     else if (next === '"' && allowQuote) out += '"';
-    else if (!allowQuote) out += `\\${next ?? ""}`; // HELP text: unknown escapes are kept as written
+    else if (!allowQuote)
+      out += `\\${next ?? ""}`; // HELP text: unknown escapes are kept as written
     else return undefined;
   }
   return out;

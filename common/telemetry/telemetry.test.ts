@@ -219,7 +219,12 @@ describe("classifySeries", () => {
       name: "prometheus_remote_storage_samples_total",
       attrs: { component_id: "prometheus.remote_write.default", remote_name: "b1b605", url: "http://p:9090" },
       type: "alloy",
-      want: { componentId: "prometheus.remote_write.default", componentPath: "/", signal: "metrics", direction: "sent" },
+      want: {
+        componentId: "prometheus.remote_write.default",
+        componentPath: "/",
+        signal: "metrics",
+        direction: "sent",
+      },
     },
     {
       what: "Alloy remote storage samples_in has no component labels and is ignored",
@@ -278,12 +283,32 @@ describe("classifySeries", () => {
 
 describe("hostMetricOf and the process-start signal", () => {
   const cases: { name: string; attrs: Attributes; want: ReturnType<typeof hostMetricOf> }[] = [
-    { name: "system.cpu.utilization", attrs: { cpu: "cpu0", state: "idle" }, want: { metric: "cpu_utilization", state: "idle", cpu: "cpu0" } },
-    { name: "system.cpu.utilization", attrs: { "cpu.mode": "user", "cpu.logical_number": "1" }, want: { metric: "cpu_utilization", state: "user", cpu: "1" } },
-    { name: "system_cpu_utilization_ratio", attrs: { state: "idle" }, want: { metric: "cpu_utilization", state: "idle" } },
+    {
+      name: "system.cpu.utilization",
+      attrs: { cpu: "cpu0", state: "idle" },
+      want: { metric: "cpu_utilization", state: "idle", cpu: "cpu0" },
+    },
+    {
+      name: "system.cpu.utilization",
+      attrs: { "cpu.mode": "user", "cpu.logical_number": "1" },
+      want: { metric: "cpu_utilization", state: "user", cpu: "1" },
+    },
+    {
+      name: "system_cpu_utilization_ratio",
+      attrs: { state: "idle" },
+      want: { metric: "cpu_utilization", state: "idle" },
+    },
     { name: "system.memory.usage", attrs: { state: "used" }, want: { metric: "memory_usage_bytes", state: "used" } },
-    { name: "system_memory_usage_bytes", attrs: { state: "free" }, want: { metric: "memory_usage_bytes", state: "free" } },
-    { name: "system.memory.utilization", attrs: { state: "used" }, want: { metric: "memory_utilization", state: "used" } },
+    {
+      name: "system_memory_usage_bytes",
+      attrs: { state: "free" },
+      want: { metric: "memory_usage_bytes", state: "free" },
+    },
+    {
+      name: "system.memory.utilization",
+      attrs: { state: "used" },
+      want: { metric: "memory_utilization", state: "used" },
+    },
     { name: "system.uptime", attrs: {}, want: { metric: "uptime_seconds" } },
     { name: "alloy_resources_process_start_time_seconds", attrs: {}, want: { metric: "process_start_time_seconds" } },
     { name: "alloy_resources_process_resident_memory_bytes", attrs: {}, want: { metric: "process_rss_bytes" } },

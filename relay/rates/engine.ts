@@ -72,7 +72,10 @@ export class RateEngine {
 
   constructor(options: Partial<RateOptions> = {}, state: RateState = emptyRateState()) {
     this.options = resolveRateOptions(options);
-    this.state = { version: 1, series: Object.assign(Object.create(null) as Record<string, SeriesState>, state.series) };
+    this.state = {
+      version: 1,
+      series: Object.assign(Object.create(null) as Record<string, SeriesState>, state.series),
+    };
   }
 
   /** Throws `RateStateError` if `json` is not a state this engine wrote. */

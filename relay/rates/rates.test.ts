@@ -41,7 +41,10 @@ function expectRates(actual: ReturnType<typeof run>, expected: Expect[]): void {
     expect(got?.reset, `point ${i} reset`).toBe(want.reset);
     if (want.rate === null) expect(got?.rate, `point ${i} rate`).toBeNull();
     else if (want.rate === 0) expect(got?.rate, `point ${i} rate`).toBe(0);
-    else expect(Math.abs((got?.rate ?? Number.NaN) - want.rate) / want.rate, `point ${i} rate ${got?.rate}`).toBeLessThan(0.01);
+    else
+      expect(Math.abs((got?.rate ?? Number.NaN) - want.rate) / want.rate, `point ${i} rate ${got?.rate}`).toBeLessThan(
+        0.01,
+      );
   });
 }
 
@@ -49,7 +52,12 @@ describe("rate engine: cumulative counters", () => {
   const scenarios: { what: string; points: Point[]; want: Expect[] }[] = [
     {
       what: "first point has no rate; then a steady 100/s is reported within 1 %",
-      points: [{ t: 0, v: 5000 }, { t: 30, v: 8000 }, { t: 60, v: 11000 }, { t: 90.2, v: 14020 }],
+      points: [
+        { t: 0, v: 5000 },
+        { t: 30, v: 8000 },
+        { t: 60, v: 11000 },
+        { t: 90.2, v: 14020 },
+      ],
       want: [
         { status: "first", rate: null },
         { status: "rated", rate: 100 },
@@ -59,7 +67,14 @@ describe("rate engine: cumulative counters", () => {
     },
     {
       what: "points closer than 30 s keep the earlier baseline (15 s scrape -> rate over 30 s)",
-      points: [{ t: 0, v: 0 }, { t: 10, v: 10 }, { t: 20, v: 20 }, { t: 30, v: 300 }, { t: 45, v: 310 }, { t: 60, v: 600 }],
+      points: [
+        { t: 0, v: 0 },
+        { t: 10, v: 10 },
+        { t: 20, v: 20 },
+        { t: 30, v: 300 },
+        { t: 45, v: 310 },
+        { t: 60, v: 600 },
+      ],
       want: [
         { status: "first", rate: null },
         { status: "held", rate: null },
@@ -71,7 +86,12 @@ describe("rate engine: cumulative counters", () => {
     },
     {
       what: "restart with counters back to 0 and no start time: a reset, no spike, then normal rates",
-      points: [{ t: 0, v: 1_000_000 }, { t: 30, v: 1_003_000 }, { t: 60, v: 40 }, { t: 90, v: 3040 }],
+      points: [
+        { t: 0, v: 1_000_000 },
+        { t: 30, v: 1_003_000 },
+        { t: 60, v: 40 },
+        { t: 90, v: 3040 },
+      ],
       want: [
         { status: "first", rate: null },
         { status: "rated", rate: 100 },
@@ -81,7 +101,13 @@ describe("rate engine: cumulative counters", () => {
     },
     {
       what: "a decrease between close points is still a reset",
-      points: [{ t: 0, v: 500 }, { t: 10, v: 600 }, { t: 20, v: 3 }, { t: 40, v: 5 }, { t: 50, v: 303 }],
+      points: [
+        { t: 0, v: 500 },
+        { t: 10, v: 600 },
+        { t: 20, v: 3 },
+        { t: 40, v: 5 },
+        { t: 50, v: 303 },
+      ],
       want: [
         { status: "first", rate: null },
         { status: "held", rate: null },
@@ -148,8 +174,14 @@ describe("rate engine: cumulative counters", () => {
     },
     {
       what: "a counter that stops moving reports 0/s, not null",
-      points: [{ t: 0, v: 7 }, { t: 30, v: 7 }],
-      want: [{ status: "first", rate: null }, { status: "rated", rate: 0 }],
+      points: [
+        { t: 0, v: 7 },
+        { t: 30, v: 7 },
+      ],
+      want: [
+        { status: "first", rate: null },
+        { status: "rated", rate: 0 },
+      ],
     },
   ];
   it.each(scenarios)("$what", ({ points, want }) => {
@@ -157,7 +189,10 @@ describe("rate engine: cumulative counters", () => {
   });
 
   it("keeps the raw cumulative value next to the rate", () => {
-    const rows = run([{ t: 0, v: 5000 }, { t: 30, v: 8000 }]);
+    const rows = run([
+      { t: 0, v: 5000 },
+      { t: 30, v: 8000 },
+    ]);
     expect(rows[1]).toMatchObject({ raw: 8000, rate: 100 });
   });
 });
@@ -199,7 +234,12 @@ describe("rate engine: delta temporality", () => {
     },
     {
       what: "a series switching from cumulative to delta is reset, not rated across the switch",
-      points: [{ t: 0, v: 100 }, { t: 30, v: 400 }, { t: 60, v: 5, temporality: "delta" }, { t: 90, v: 300, temporality: "delta" }],
+      points: [
+        { t: 0, v: 100 },
+        { t: 30, v: 400 },
+        { t: 60, v: 5, temporality: "delta" },
+        { t: 90, v: 300, temporality: "delta" },
+      ],
       want: [
         { status: "first", rate: null },
         { status: "rated", rate: 10 },

@@ -36,7 +36,13 @@ function stepCumulative(
     const reset: ResetEvent | null =
       prev === undefined || reason === null
         ? null
-        : { seriesKey: input.seriesKey, reason, timeMs: input.timeMs, previousValue: prev.lastValue, value: input.value };
+        : {
+            seriesKey: input.seriesKey,
+            reason,
+            timeMs: input.timeMs,
+            previousValue: prev.lastValue,
+            value: input.value,
+          };
     return { next, out, reset };
   }
   const elapsedMs = input.timeMs - prev.baseTimeMs;

@@ -1,0 +1,9 @@
+// Who may call what: operator secret and sessions for /api/v1, collector tokens for OTLP, agent tokens for the link.
+// Tokens are random, prefixed, stored hashed, compared in constant time, expiring and revocable.
+
+export type { CredentialCheck, RejectReason } from "./credentials.js";
+export { verifyCredential } from "./credentials.js";
+export type { OperatorCheck } from "./operator.js";
+export { ensureOperatorSecret, operatorSecretMatches, requireOperator } from "./operator.js";
+export type { MintedToken, ParsedToken } from "./tokens.js";
+export { bearerFrom, hashSecret, mintToken, parseDuration, parseToken, secretMatches } from "./tokens.js";

@@ -1,0 +1,74 @@
+// Assembles the relay: one Fastify instance, each concern registered as a plugin in one place.
+// `buildRelay` is what tests and `linkmesh-relay` both call.
+
+import Fastify, { type FastifyInstance } from "fastify";
+import { apiRoutes } from "../api/index.js";
+import { ensureOperatorSecret, requireOperator } from "../auth/index.js";
+import { defaultPublicUrl, type RelayConfig } from "../config/index.js";
+import { enrollRoutes } from "../enroll/index.js";
+import { type OtlpSink, otlpRoutes } from "../otlp/index.js";
+import { openStore, type Store } from "../store/index.js";
+import { uiRoutes } from "../ui-static/index.js";
+
+export interface Relay {
+  app: FastifyInstance;
+  store: Store;
+  /** Set on the first start without LINKMESH_ADMIN_TOKEN: print it once, it is never shown again. */
+  generatedOperatorSecret: string | null;
+  /** Listens on the configured address; returns the bound base URL (the public URL defaults to it). */
+  listen(): Promise<string>;
+  publicUrl(): string;
+  close(): Promise<void>;
+}
+
+export interface RelayOptions {
+  now?: () => number;
+  logger?: boolean;
+}
+
+export async function buildRelay(config: RelayConfig, options: RelayOptions = {}): Promise<Relay> {
+  const now = options.now ?? Date.now;
+  const store = await openStore(config.dbUrl);
+  const { generated } = await ensureOperatorSecret(store, config.adminToken);
+  const app = Fastify({
+    logger: options.logger === false ? false : { level: "info", redact: ["req.headers.authorization"] },
+    bodyLimit: 1024 * 1024,
+    // Per-request access logs would dominate ingest cost; failures are logged where they happen.
+    disableRequestLogging: true,
+    trustProxy: false,
+  });
+  let publicUrl = config.publicUrl ?? defaultPublicUrl(config.host, config.port);
+  const operator = requireOperator(store, config.adminToken, async () => false);
+
+  // Until the rate engine lands, a push only proves the collector is alive.
+  const sink: OtlpSink = {
+    async ingest(collector, _points, receivedAt) {
+      await store.updateCollector(collector.id, { lastPushAt: receivedAt });
+    },
+  };
+
+  app.get("/healthz", async () => ({ status: "ok" }));
+  await app.register(async (scope) => otlpRoutes(scope, { store, sink, now }));
+  await app.register(async (scope) => enrollRoutes(scope, { store, operator, publicUrl: () => publicUrl, now }));
+  await app.register(async (scope) => apiRoutes(scope, { store, operator, now }));
+  await app.register(async (scope) => uiRoutes(scope, { uiDir: config.uiDir }));
+
+  return {
+    app,
+    store,
+    generatedOperatorSecret: generated,
+    async listen() {
+      await app.listen({ host: config.host, port: config.port });
+      const address = app.server.address();
+      const port = typeof address === "object" && address ? address.port : config.port;
+      const bound = defaultPublicUrl(config.host, port);
+      if (config.publicUrl === null) publicUrl = bound;
+      return bound;
+    },
+    publicUrl: () => publicUrl,
+    async close() {
+      await app.close();
+      await store.close();
+    },
+  };
+}

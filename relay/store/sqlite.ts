@@ -1,0 +1,307 @@
+// SQLite store (better-sqlite3, WAL): the embedded default. Schema changes are numbered migrations.
+
+import { randomUUID } from "node:crypto";
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import Database from "better-sqlite3";
+import type { CollectorType } from "../../common/model/index.js";
+import type { EventSeverity, EventType } from "../../common/protocol/index.js";
+import type { Store } from "./store.js";
+import type { CollectorRecord, CredentialRecord, EnrollmentTokenRecord, EventRecord, NewEvent } from "./types.js";
+
+const MIGRATIONS: string[] = [
+  `CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+   CREATE TABLE enrollment_tokens (
+     id TEXT PRIMARY KEY, secret_hash TEXT NOT NULL, created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL,
+     max_uses INTEGER NOT NULL, uses INTEGER NOT NULL DEFAULT 0, labels TEXT NOT NULL, revoked_at INTEGER);
+   CREATE TABLE collectors (
+     id TEXT PRIMARY KEY, hostname TEXT NOT NULL, type TEXT NOT NULL, version TEXT, labels TEXT NOT NULL,
+     enrolled_at INTEGER NOT NULL, last_push_at INTEGER, last_rejection TEXT, graph TEXT,
+     host_metrics TEXT NOT NULL DEFAULT '{}', host_metrics_at INTEGER);
+   CREATE UNIQUE INDEX collectors_host_type ON collectors (hostname, type);
+   CREATE TABLE credentials (
+     id TEXT PRIMARY KEY, kind TEXT NOT NULL, collector_id TEXT NOT NULL, secret_hash TEXT NOT NULL,
+     created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL, revoked_at INTEGER);
+   CREATE INDEX credentials_collector ON credentials (collector_id);
+   CREATE TABLE events (
+     id TEXT PRIMARY KEY, collector_id TEXT NOT NULL, type TEXT NOT NULL, severity TEXT NOT NULL,
+     message TEXT NOT NULL, detail TEXT NOT NULL, time INTEGER NOT NULL);
+   CREATE INDEX events_collector_time ON events (collector_id, time);`,
+];
+
+interface CollectorRow {
+  id: string;
+  hostname: string;
+  type: string;
+  version: string | null;
+  labels: string;
+  enrolled_at: number;
+  last_push_at: number | null;
+  last_rejection: string | null;
+  graph: string | null;
+  host_metrics: string;
+  host_metrics_at: number | null;
+}
+
+interface TokenRow {
+  id: string;
+  secret_hash: string;
+  created_at: number;
+  expires_at: number;
+  max_uses: number;
+  uses: number;
+  labels: string;
+  revoked_at: number | null;
+}
+
+interface CredentialRow {
+  id: string;
+  kind: string;
+  collector_id: string;
+  secret_hash: string;
+  created_at: number;
+  expires_at: number;
+  revoked_at: number | null;
+}
+
+interface EventRow {
+  id: string;
+  collector_id: string;
+  type: string;
+  severity: string;
+  message: string;
+  detail: string;
+  time: number;
+}
+
+function toCollector(row: CollectorRow): CollectorRecord {
+  return {
+    id: row.id,
+    hostname: row.hostname,
+    type: row.type as CollectorType,
+    version: row.version,
+    labels: JSON.parse(row.labels) as Record<string, string>,
+    enrolledAt: row.enrolled_at,
+    lastPushAt: row.last_push_at,
+    lastRejection: row.last_rejection ? (JSON.parse(row.last_rejection) as CollectorRecord["lastRejection"]) : null,
+    graph: row.graph ? (JSON.parse(row.graph) as CollectorRecord["graph"]) : null,
+    hostMetrics: JSON.parse(row.host_metrics) as Record<string, number>,
+    hostMetricsAt: row.host_metrics_at,
+  };
+}
+
+function toToken(row: TokenRow): EnrollmentTokenRecord {
+  return {
+    id: row.id,
+    secretHash: row.secret_hash,
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+    maxUses: row.max_uses,
+    uses: row.uses,
+    labels: JSON.parse(row.labels) as Record<string, string>,
+    revokedAt: row.revoked_at,
+  };
+}
+
+function toCredential(row: CredentialRow): CredentialRecord {
+  return {
+    id: row.id,
+    kind: row.kind as CredentialRecord["kind"],
+    collectorId: row.collector_id,
+    secretHash: row.secret_hash,
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+    revokedAt: row.revoked_at,
+  };
+}
+
+function toEvent(row: EventRow): EventRecord {
+  return {
+    id: row.id,
+    collectorId: row.collector_id,
+    type: row.type as EventType,
+    severity: row.severity as EventSeverity,
+    message: row.message,
+    detail: JSON.parse(row.detail) as Record<string, unknown>,
+    time: row.time,
+  };
+}
+
+const COLLECTOR_COLUMNS: Record<string, { column: string; encode: (v: unknown) => unknown }> = {
+  hostname: { column: "hostname", encode: (v) => v },
+  type: { column: "type", encode: (v) => v },
+  version: { column: "version", encode: (v) => v },
+  labels: { column: "labels", encode: (v) => JSON.stringify(v) },
+  lastPushAt: { column: "last_push_at", encode: (v) => v },
+  lastRejection: { column: "last_rejection", encode: (v) => (v === null ? null : JSON.stringify(v)) },
+  graph: { column: "graph", encode: (v) => (v === null ? null : JSON.stringify(v)) },
+  hostMetrics: { column: "host_metrics", encode: (v) => JSON.stringify(v) },
+  hostMetricsAt: { column: "host_metrics_at", encode: (v) => v },
+};
+
+export class SqliteStore implements Store {
+  private readonly db: Database.Database;
+
+  constructor(path: string) {
+    if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+    this.db = new Database(path);
+    this.db.pragma("journal_mode = WAL");
+    this.db.pragma("synchronous = NORMAL");
+    this.db.pragma("busy_timeout = 5000");
+    this.migrate();
+  }
+
+  private migrate(): void {
+    const version = this.db.pragma("user_version", { simple: true }) as number;
+    for (let i = version; i < MIGRATIONS.length; i++) {
+      this.db.transaction(() => {
+        this.db.exec(MIGRATIONS[i] ?? "");
+        this.db.pragma(`user_version = ${i + 1}`);
+      })();
+    }
+  }
+
+  async getSetting(key: string): Promise<string | null> {
+    const row = this.db.prepare("SELECT value FROM settings WHERE key = ?").get(key) as { value: string } | undefined;
+    return row?.value ?? null;
+  }
+
+  async setSettingIfAbsent(key: string, value: string): Promise<boolean> {
+    return this.db.prepare("INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)").run(key, value).changes === 1;
+  }
+
+  async createEnrollmentToken(t: EnrollmentTokenRecord): Promise<void> {
+    this.db
+      .prepare(
+        `INSERT INTO enrollment_tokens (id, secret_hash, created_at, expires_at, max_uses, uses, labels, revoked_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(t.id, t.secretHash, t.createdAt, t.expiresAt, t.maxUses, t.uses, JSON.stringify(t.labels), t.revokedAt);
+  }
+
+  async listEnrollmentTokens(): Promise<EnrollmentTokenRecord[]> {
+    const rows = this.db.prepare("SELECT * FROM enrollment_tokens ORDER BY created_at DESC").all() as TokenRow[];
+    return rows.map(toToken);
+  }
+
+  async getEnrollmentToken(id: string): Promise<EnrollmentTokenRecord | null> {
+    const row = this.db.prepare("SELECT * FROM enrollment_tokens WHERE id = ?").get(id) as TokenRow | undefined;
+    return row ? toToken(row) : null;
+  }
+
+  async consumeEnrollmentToken(id: string, now: number) {
+    return this.db.transaction(() => {
+      const row = this.db.prepare("SELECT * FROM enrollment_tokens WHERE id = ?").get(id) as TokenRow | undefined;
+      if (!row) return { ok: false as const, reason: "unknown" as const };
+      if (row.revoked_at !== null) return { ok: false as const, reason: "revoked" as const };
+      if (row.expires_at <= now) return { ok: false as const, reason: "expired" as const };
+      if (row.uses >= row.max_uses) return { ok: false as const, reason: "used_up" as const };
+      this.db.prepare("UPDATE enrollment_tokens SET uses = uses + 1 WHERE id = ?").run(id);
+      return { ok: true as const, token: toToken(row) };
+    })();
+  }
+
+  async revokeEnrollmentToken(id: string, now: number): Promise<boolean> {
+    const result = this.db
+      .prepare("UPDATE enrollment_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")
+      .run(now, id);
+    return result.changes === 1;
+  }
+
+  async enrollCollector(input: Parameters<Store["enrollCollector"]>[0]) {
+    return this.db.transaction(() => {
+      const existing = this.db
+        .prepare("SELECT * FROM collectors WHERE hostname = ? AND type = ?")
+        .get(input.hostname, input.type) as CollectorRow | undefined;
+      const id = existing?.id ?? input.newId;
+      if (existing) {
+        this.db
+          .prepare("UPDATE credentials SET revoked_at = ? WHERE collector_id = ? AND revoked_at IS NULL")
+          .run(input.now, id);
+        this.db
+          .prepare("UPDATE collectors SET version = ?, labels = ? WHERE id = ?")
+          .run(input.version, JSON.stringify(input.labels), id);
+      } else {
+        this.db
+          .prepare(
+            `INSERT INTO collectors (id, hostname, type, version, labels, enrolled_at) VALUES (?, ?, ?, ?, ?, ?)`,
+          )
+          .run(id, input.hostname, input.type, input.version, JSON.stringify(input.labels), input.now);
+      }
+      const insert = this.db.prepare(
+        `INSERT INTO credentials (id, kind, collector_id, secret_hash, created_at, expires_at, revoked_at)
+         VALUES (?, ?, ?, ?, ?, ?, NULL)`,
+      );
+      for (const c of input.credentials) insert.run(c.id, c.kind, id, c.secretHash, c.createdAt, c.expiresAt);
+      const row = this.db.prepare("SELECT * FROM collectors WHERE id = ?").get(id) as CollectorRow;
+      return { collector: toCollector(row), replaced: existing !== undefined };
+    })();
+  }
+
+  async getCollector(id: string): Promise<CollectorRecord | null> {
+    const row = this.db.prepare("SELECT * FROM collectors WHERE id = ?").get(id) as CollectorRow | undefined;
+    return row ? toCollector(row) : null;
+  }
+
+  async listCollectors(): Promise<CollectorRecord[]> {
+    const rows = this.db.prepare("SELECT * FROM collectors ORDER BY hostname, type").all() as CollectorRow[];
+    return rows.map(toCollector);
+  }
+
+  async updateCollector(id: string, patch: Partial<Omit<CollectorRecord, "id" | "enrolledAt">>): Promise<void> {
+    const sets: string[] = [];
+    const values: unknown[] = [];
+    for (const [key, value] of Object.entries(patch)) {
+      const column = COLLECTOR_COLUMNS[key];
+      if (!column || value === undefined) continue;
+      sets.push(`${column.column} = ?`);
+      values.push(column.encode(value));
+    }
+    if (sets.length === 0) return;
+    this.db.prepare(`UPDATE collectors SET ${sets.join(", ")} WHERE id = ?`).run(...values, id);
+  }
+
+  async deregisterCollector(id: string, now: number): Promise<boolean> {
+    return this.db.transaction(() => {
+      this.db
+        .prepare("UPDATE credentials SET revoked_at = ? WHERE collector_id = ? AND revoked_at IS NULL")
+        .run(now, id);
+      return this.db.prepare("DELETE FROM collectors WHERE id = ?").run(id).changes === 1;
+    })();
+  }
+
+  async getCredential(id: string): Promise<CredentialRecord | null> {
+    const row = this.db.prepare("SELECT * FROM credentials WHERE id = ?").get(id) as CredentialRow | undefined;
+    return row ? toCredential(row) : null;
+  }
+
+  async addEvent(event: NewEvent): Promise<EventRecord> {
+    const record: EventRecord = { ...event, id: event.id ?? randomUUID() };
+    this.db
+      .prepare(
+        `INSERT OR IGNORE INTO events (id, collector_id, type, severity, message, detail, time)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        record.id,
+        record.collectorId,
+        record.type,
+        record.severity,
+        record.message,
+        JSON.stringify(record.detail),
+        record.time,
+      );
+    return record;
+  }
+
+  async listEvents(collectorId: string, options: { limit?: number; before?: number } = {}): Promise<EventRecord[]> {
+    const rows = this.db
+      .prepare("SELECT * FROM events WHERE collector_id = ? AND time < ? ORDER BY time DESC, rowid DESC LIMIT ?")
+      .all(collectorId, options.before ?? Number.MAX_SAFE_INTEGER, options.limit ?? 200) as EventRow[];
+    return rows.map(toEvent);
+  }
+
+  async close(): Promise<void> {
+    this.db.close();
+  }
+}

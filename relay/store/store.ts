@@ -1,0 +1,46 @@
+import type { CollectorType } from "../../common/model/index.js";
+import type { CollectorRecord, CredentialRecord, EnrollmentTokenRecord, EventRecord, NewEvent } from "./types.js";
+
+/**
+ * Everything the relay persists. Async so that a networked engine (PostgreSQL) fits behind the same calls;
+ * the SQLite implementation answers synchronously under the hood.
+ */
+export interface Store {
+  getSetting(key: string): Promise<string | null>;
+  setSettingIfAbsent(key: string, value: string): Promise<boolean>;
+
+  createEnrollmentToken(token: EnrollmentTokenRecord): Promise<void>;
+  listEnrollmentTokens(): Promise<EnrollmentTokenRecord[]>;
+  getEnrollmentToken(id: string): Promise<EnrollmentTokenRecord | null>;
+  /** Counts one use if the token is live at `now`; returns the record as it was before, or why not. */
+  consumeEnrollmentToken(
+    id: string,
+    now: number,
+  ): Promise<
+    { ok: true; token: EnrollmentTokenRecord } | { ok: false; reason: "unknown" | "revoked" | "expired" | "used_up" }
+  >;
+  revokeEnrollmentToken(id: string, now: number): Promise<boolean>;
+
+  /** Creates the collector, or replaces the credentials of the one already enrolled for this host and type. */
+  enrollCollector(input: {
+    newId: string;
+    hostname: string;
+    type: CollectorType;
+    version: string | null;
+    labels: Record<string, string>;
+    now: number;
+    credentials: CredentialRecord[];
+  }): Promise<{ collector: CollectorRecord; replaced: boolean }>;
+  getCollector(id: string): Promise<CollectorRecord | null>;
+  listCollectors(): Promise<CollectorRecord[]>;
+  updateCollector(id: string, patch: Partial<Omit<CollectorRecord, "id" | "enrolledAt">>): Promise<void>;
+  /** Removes the collector from the fleet and revokes its credentials; events are kept for the record. */
+  deregisterCollector(id: string, now: number): Promise<boolean>;
+
+  getCredential(id: string): Promise<CredentialRecord | null>;
+
+  addEvent(event: NewEvent): Promise<EventRecord>;
+  listEvents(collectorId: string, options?: { limit?: number; before?: number }): Promise<EventRecord[]>;
+
+  close(): Promise<void>;
+}
