@@ -1,7 +1,9 @@
 // Assembles the relay: one Fastify instance, each concern registered as a plugin in one place.
 // `buildRelay` is what tests and `linkmesh-relay` both call.
 
+import websocket from "@fastify/websocket";
 import Fastify, { type FastifyInstance } from "fastify";
+import { AgentHub, type AgentReportSink, agentLinkRoutes } from "../agent-link/index.js";
 import { apiRoutes } from "../api/index.js";
 import { ensureOperatorSecret, requireOperator } from "../auth/index.js";
 import { defaultPublicUrl, type RelayConfig } from "../config/index.js";
@@ -13,6 +15,8 @@ import { uiRoutes } from "../ui-static/index.js";
 export interface Relay {
   app: FastifyInstance;
   store: Store;
+  /** Live agent links: `agents.request(collectorId, "doctor")` etc. */
+  agents: AgentHub;
   /** Set on the first start without LINKMESH_ADMIN_TOKEN: print it once, it is never shown again. */
   generatedOperatorSecret: string | null;
   /** Listens on the configured address; returns the bound base URL (the public URL defaults to it). */
@@ -24,6 +28,8 @@ export interface Relay {
 export interface RelayOptions {
   now?: () => number;
   logger?: boolean;
+  /** Agent links silent for this long are closed (default 90 s). */
+  agentHeartbeatTimeoutMs?: number;
 }
 
 export async function buildRelay(config: RelayConfig, options: RelayOptions = {}): Promise<Relay> {
@@ -47,7 +53,27 @@ export async function buildRelay(config: RelayConfig, options: RelayOptions = {}
     },
   };
 
+  const agentSink: AgentReportSink = {
+    async graph(collector, graph) {
+      await store.updateCollector(collector.id, { graph });
+    },
+    async health(collector, health, at) {
+      await store.updateCollector(collector.id, { hostMetrics: { ...health }, hostMetricsAt: at });
+    },
+    async telemetry() {},
+  };
+  const agents = new AgentHub({
+    store,
+    sink: agentSink,
+    now,
+    log: { info: (m) => app.log.info(m), warn: (m) => app.log.warn(m) },
+    ...(options.agentHeartbeatTimeoutMs === undefined ? {} : { heartbeatTimeoutMs: options.agentHeartbeatTimeoutMs }),
+  });
+
+  // One WebSocket plugin for the whole relay: the agent link and OpAMP share the server's upgrade handling.
+  await app.register(websocket, { options: { maxPayload: 16 * 1024 * 1024 } });
   app.get("/healthz", async () => ({ status: "ok" }));
+  await app.register(async (scope) => agentLinkRoutes(scope, { store, hub: agents, now }));
   await app.register(async (scope) => otlpRoutes(scope, { store, sink, now }));
   await app.register(async (scope) => enrollRoutes(scope, { store, operator, publicUrl: () => publicUrl, now }));
   await app.register(async (scope) => apiRoutes(scope, { store, operator, now }));
@@ -56,6 +82,7 @@ export async function buildRelay(config: RelayConfig, options: RelayOptions = {}
   return {
     app,
     store,
+    agents,
     generatedOperatorSecret: generated,
     async listen() {
       await app.listen({ host: config.host, port: config.port });
@@ -67,6 +94,7 @@ export async function buildRelay(config: RelayConfig, options: RelayOptions = {}
     },
     publicUrl: () => publicUrl,
     async close() {
+      await agents.shutdown();
       await app.close();
       await store.close();
     },

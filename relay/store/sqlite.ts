@@ -7,7 +7,18 @@ import Database from "better-sqlite3";
 import type { CollectorType } from "../../common/model/index.js";
 import type { EventSeverity, EventType } from "../../common/protocol/index.js";
 import type { Store } from "./store.js";
-import type { CollectorRecord, CredentialRecord, EnrollmentTokenRecord, EventRecord, NewEvent } from "./types.js";
+import type {
+  AgentLinkRecord,
+  CollectorRecord,
+  CredentialRecord,
+  EnrollmentTokenRecord,
+  EventRecord,
+  IngestBatch,
+  NewEvent,
+  RateStateRecord,
+  SessionRecord,
+  ThroughputRecord,
+} from "./types.js";
 
 const MIGRATIONS: string[] = [
   `CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -27,6 +38,17 @@ const MIGRATIONS: string[] = [
      id TEXT PRIMARY KEY, collector_id TEXT NOT NULL, type TEXT NOT NULL, severity TEXT NOT NULL,
      message TEXT NOT NULL, detail TEXT NOT NULL, time INTEGER NOT NULL);
    CREATE INDEX events_collector_time ON events (collector_id, time);`,
+  // Relay core: agent links (acked outbox seq), operator sessions, throughput rows, rate-engine state.
+  `CREATE TABLE agent_links (
+     collector_id TEXT PRIMARY KEY, acked_seq INTEGER NOT NULL DEFAULT 0, connected_at INTEGER, disconnected_at INTEGER);
+   CREATE TABLE sessions (id_hash TEXT PRIMARY KEY, created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL);
+   CREATE TABLE throughput (
+     collector_id TEXT NOT NULL, via TEXT NOT NULL, series_key TEXT NOT NULL, component_id TEXT NOT NULL,
+     component_path TEXT NOT NULL, signal TEXT NOT NULL, direction TEXT NOT NULL, raw_value REAL NOT NULL,
+     rate_per_second REAL, time_ms INTEGER NOT NULL, updated_at INTEGER NOT NULL,
+     PRIMARY KEY (collector_id, via, series_key));
+   CREATE TABLE rate_state (collector_id TEXT NOT NULL, via TEXT NOT NULL, state TEXT NOT NULL,
+     PRIMARY KEY (collector_id, via));`,
 ];
 
 interface CollectorRow {
@@ -249,6 +271,10 @@ export class SqliteStore implements Store {
   }
 
   async updateCollector(id: string, patch: Partial<Omit<CollectorRecord, "id" | "enrolledAt">>): Promise<void> {
+    this.patchCollector(id, patch);
+  }
+
+  private patchCollector(id: string, patch: Partial<Omit<CollectorRecord, "id" | "enrolledAt">>): void {
     const sets: string[] = [];
     const values: unknown[] = [];
     for (const [key, value] of Object.entries(patch)) {
@@ -266,6 +292,8 @@ export class SqliteStore implements Store {
       this.db
         .prepare("UPDATE credentials SET revoked_at = ? WHERE collector_id = ? AND revoked_at IS NULL")
         .run(now, id);
+      this.db.prepare("DELETE FROM throughput WHERE collector_id = ?").run(id);
+      this.db.prepare("DELETE FROM rate_state WHERE collector_id = ?").run(id);
       return this.db.prepare("DELETE FROM collectors WHERE id = ?").run(id).changes === 1;
     })();
   }
@@ -276,6 +304,10 @@ export class SqliteStore implements Store {
   }
 
   async addEvent(event: NewEvent): Promise<EventRecord> {
+    return this.insertEvent(event);
+  }
+
+  private insertEvent(event: NewEvent): EventRecord {
     const record: EventRecord = { ...event, id: event.id ?? randomUUID() };
     this.db
       .prepare(
@@ -299,6 +331,138 @@ export class SqliteStore implements Store {
       .prepare("SELECT * FROM events WHERE collector_id = ? AND time < ? ORDER BY time DESC, rowid DESC LIMIT ?")
       .all(collectorId, options.before ?? Number.MAX_SAFE_INTEGER, options.limit ?? 200) as EventRow[];
     return rows.map(toEvent);
+  }
+
+  async getAgentLink(collectorId: string): Promise<AgentLinkRecord | null> {
+    const row = this.db.prepare("SELECT * FROM agent_links WHERE collector_id = ?").get(collectorId) as
+      | { collector_id: string; acked_seq: number; connected_at: number | null; disconnected_at: number | null }
+      | undefined;
+    if (!row) return null;
+    return {
+      collectorId: row.collector_id,
+      ackedSeq: row.acked_seq,
+      connectedAt: row.connected_at,
+      disconnectedAt: row.disconnected_at,
+    };
+  }
+
+  async saveAgentLink(link: AgentLinkRecord): Promise<void> {
+    this.db
+      .prepare(
+        `INSERT INTO agent_links (collector_id, acked_seq, connected_at, disconnected_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (collector_id) DO UPDATE SET acked_seq = excluded.acked_seq,
+           connected_at = excluded.connected_at, disconnected_at = excluded.disconnected_at`,
+      )
+      .run(link.collectorId, link.ackedSeq, link.connectedAt, link.disconnectedAt);
+  }
+
+  async createSession(session: SessionRecord): Promise<void> {
+    this.db
+      .prepare("INSERT INTO sessions (id_hash, created_at, expires_at) VALUES (?, ?, ?)")
+      .run(session.idHash, session.createdAt, session.expiresAt);
+  }
+
+  async getSession(idHash: string): Promise<SessionRecord | null> {
+    const row = this.db.prepare("SELECT * FROM sessions WHERE id_hash = ?").get(idHash) as
+      | { id_hash: string; created_at: number; expires_at: number }
+      | undefined;
+    return row ? { idHash: row.id_hash, createdAt: row.created_at, expiresAt: row.expires_at } : null;
+  }
+
+  async deleteSession(idHash: string): Promise<void> {
+    this.db.prepare("DELETE FROM sessions WHERE id_hash = ?").run(idHash);
+  }
+
+  async deleteExpiredSessions(now: number): Promise<number> {
+    return this.db.prepare("DELETE FROM sessions WHERE expires_at <= ?").run(now).changes;
+  }
+
+  private ingestStatements: {
+    upsert: Database.Statement;
+    remove: Database.Statement;
+    rateState: Database.Statement;
+  } | null = null;
+
+  async writeIngestBatch(batch: IngestBatch): Promise<void> {
+    this.ingestStatements ??= {
+      upsert: this.db.prepare(
+        `INSERT INTO throughput (collector_id, via, series_key, component_id, component_path, signal, direction,
+           raw_value, rate_per_second, time_ms, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (collector_id, via, series_key) DO UPDATE SET component_id = excluded.component_id,
+           component_path = excluded.component_path, signal = excluded.signal, direction = excluded.direction,
+           raw_value = excluded.raw_value, rate_per_second = excluded.rate_per_second, time_ms = excluded.time_ms,
+           updated_at = excluded.updated_at`,
+      ),
+      remove: this.db.prepare("DELETE FROM throughput WHERE collector_id = ? AND via = ? AND series_key = ?"),
+      rateState: this.db.prepare(
+        `INSERT INTO rate_state (collector_id, via, state) VALUES (?, ?, ?)
+         ON CONFLICT (collector_id, via) DO UPDATE SET state = excluded.state`,
+      ),
+    };
+    const st = this.ingestStatements;
+    this.db.transaction(() => {
+      // Rows of a collector deregistered meanwhile are dropped rather than resurrected.
+      const live = new Set((this.db.prepare("SELECT id FROM collectors").all() as { id: string }[]).map((r) => r.id));
+      for (const t of batch.throughput ?? []) {
+        if (!live.has(t.collectorId)) continue;
+        st.upsert.run(
+          t.collectorId,
+          t.via,
+          t.seriesKey,
+          t.componentId,
+          t.componentPath,
+          t.signal,
+          t.direction,
+          t.rawValue,
+          t.ratePerSecond,
+          t.timeMs,
+          t.updatedAt,
+        );
+      }
+      for (const r of batch.removeThroughput ?? []) st.remove.run(r.collectorId, r.via, r.seriesKey);
+      for (const r of batch.rateStates ?? [])
+        if (live.has(r.collectorId)) st.rateState.run(r.collectorId, r.via, r.state);
+      for (const c of batch.collectors ?? []) this.patchCollector(c.id, c.patch);
+      for (const e of batch.events ?? []) this.insertEvent(e);
+    })();
+  }
+
+  async listThroughput(): Promise<ThroughputRecord[]> {
+    const rows = this.db.prepare("SELECT * FROM throughput").all() as {
+      collector_id: string;
+      via: string;
+      series_key: string;
+      component_id: string;
+      component_path: string;
+      signal: string;
+      direction: string;
+      raw_value: number;
+      rate_per_second: number | null;
+      time_ms: number;
+      updated_at: number;
+    }[];
+    return rows.map((r) => ({
+      collectorId: r.collector_id,
+      via: r.via as ThroughputRecord["via"],
+      seriesKey: r.series_key,
+      componentId: r.component_id,
+      componentPath: r.component_path,
+      signal: r.signal as ThroughputRecord["signal"],
+      direction: r.direction as ThroughputRecord["direction"],
+      rawValue: r.raw_value,
+      ratePerSecond: r.rate_per_second,
+      timeMs: r.time_ms,
+      updatedAt: r.updated_at,
+    }));
+  }
+
+  async listRateStates(): Promise<RateStateRecord[]> {
+    const rows = this.db.prepare("SELECT * FROM rate_state").all() as {
+      collector_id: string;
+      via: string;
+      state: string;
+    }[];
+    return rows.map((r) => ({ collectorId: r.collector_id, via: r.via as RateStateRecord["via"], state: r.state }));
   }
 
   async close(): Promise<void> {

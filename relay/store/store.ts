@@ -1,5 +1,16 @@
 import type { CollectorType } from "../../common/model/index.js";
-import type { CollectorRecord, CredentialRecord, EnrollmentTokenRecord, EventRecord, NewEvent } from "./types.js";
+import type {
+  AgentLinkRecord,
+  CollectorRecord,
+  CredentialRecord,
+  EnrollmentTokenRecord,
+  EventRecord,
+  IngestBatch,
+  NewEvent,
+  RateStateRecord,
+  SessionRecord,
+  ThroughputRecord,
+} from "./types.js";
 
 /**
  * Everything the relay persists. Async so that a networked engine (PostgreSQL) fits behind the same calls;
@@ -41,6 +52,19 @@ export interface Store {
 
   addEvent(event: NewEvent): Promise<EventRecord>;
   listEvents(collectorId: string, options?: { limit?: number; before?: number }): Promise<EventRecord[]>;
+
+  getAgentLink(collectorId: string): Promise<AgentLinkRecord | null>;
+  saveAgentLink(link: AgentLinkRecord): Promise<void>;
+
+  createSession(session: SessionRecord): Promise<void>;
+  getSession(idHash: string): Promise<SessionRecord | null>;
+  deleteSession(idHash: string): Promise<void>;
+  deleteExpiredSessions(now: number): Promise<number>;
+
+  /** Applies one ingest step (throughput rows, rate state, collector patches, events) atomically. */
+  writeIngestBatch(batch: IngestBatch): Promise<void>;
+  listThroughput(): Promise<ThroughputRecord[]>;
+  listRateStates(): Promise<RateStateRecord[]>;
 
   close(): Promise<void>;
 }

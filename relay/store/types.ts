@@ -1,5 +1,6 @@
-import type { CollectorType, ComponentGraph } from "../../common/model/index.js";
+import type { CollectorType, ComponentGraph, Signal } from "../../common/model/index.js";
 import type { EventSeverity, EventType, TokenKind } from "../../common/protocol/index.js";
+import type { FlowDirection } from "../../common/telemetry/index.js";
 
 export interface EnrollmentTokenRecord {
   id: string;
@@ -49,3 +50,56 @@ export interface EventRecord {
 }
 
 export type NewEvent = Omit<EventRecord, "id"> & { id?: string };
+
+/** Where a collector's agent link stands: the highest outbox seq stored, and when it last came and went. */
+export interface AgentLinkRecord {
+  collectorId: string;
+  ackedSeq: number;
+  connectedAt: number | null;
+  disconnectedAt: number | null;
+}
+
+/** An operator UI session; only the hash of the cookie value is stored. */
+export interface SessionRecord {
+  idHash: string;
+  createdAt: number;
+  expiresAt: number;
+}
+
+export type ThroughputVia = "otlp" | "agent";
+
+/**
+ * One ComponentThroughput row: the latest point of one counter series of one component, with BOTH its raw
+ * (cumulative or delta) value and the rate computed from it. `ratePerSecond` is null until two samples exist.
+ */
+export interface ThroughputRecord {
+  collectorId: string;
+  via: ThroughputVia;
+  seriesKey: string;
+  componentId: string;
+  componentPath: string;
+  signal: Signal;
+  direction: FlowDirection;
+  rawValue: number;
+  ratePerSecond: number | null;
+  /** Data-point time of the latest sample. */
+  timeMs: number;
+  /** Relay clock when the row was last written. */
+  updatedAt: number;
+}
+
+/** The rate engine's JSON state for one collector and source, so a relay restart causes no spike and no gap. */
+export interface RateStateRecord {
+  collectorId: string;
+  via: ThroughputVia;
+  state: string;
+}
+
+/** Everything one ingest step changes, written in one transaction. */
+export interface IngestBatch {
+  throughput?: ThroughputRecord[];
+  removeThroughput?: { collectorId: string; via: ThroughputVia; seriesKey: string }[];
+  rateStates?: RateStateRecord[];
+  collectors?: { id: string; patch: Partial<Omit<CollectorRecord, "id" | "enrolledAt">> }[];
+  events?: NewEvent[];
+}
