@@ -8,6 +8,7 @@ import { apiRoutes } from "../api/index.js";
 import { ensureOperatorSecret, requireOperator } from "../auth/index.js";
 import { defaultPublicUrl, type RelayConfig } from "../config/index.js";
 import { enrollRoutes } from "../enroll/index.js";
+import { opampRoutes } from "../opamp/index.js";
 import { type OtlpSink, otlpRoutes } from "../otlp/index.js";
 import { openStore, type Store } from "../store/index.js";
 import { uiRoutes } from "../ui-static/index.js";
@@ -76,6 +77,7 @@ export async function buildRelay(config: RelayConfig, options: RelayOptions = {}
   await app.register(async (scope) => agentLinkRoutes(scope, { store, hub: agents, now }));
   await app.register(async (scope) => otlpRoutes(scope, { store, sink, now }));
   await app.register(async (scope) => enrollRoutes(scope, { store, operator, publicUrl: () => publicUrl, now }));
+  await app.register(async (scope) => opampRoutes(scope, { store, publicUrl: () => publicUrl, now }));
   await app.register(async (scope) => apiRoutes(scope, { store, operator, now }));
   await app.register(async (scope) => uiRoutes(scope, { uiDir: config.uiDir }));
 
