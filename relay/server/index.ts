@@ -8,6 +8,7 @@ import { apiRoutes } from "../api/index.js";
 import { ensureOperatorSecret, requireOperator } from "../auth/index.js";
 import { defaultPublicUrl, type RelayConfig } from "../config/index.js";
 import { enrollRoutes } from "../enroll/index.js";
+import { installPaths, installRoutes } from "../install/index.js";
 import { opampRoutes } from "../opamp/index.js";
 import { type OtlpSink, otlpRoutes } from "../otlp/index.js";
 import { openStore, type Store } from "../store/index.js";
@@ -79,6 +80,9 @@ export async function buildRelay(config: RelayConfig, options: RelayOptions = {}
   await app.register(async (scope) => enrollRoutes(scope, { store, operator, publicUrl: () => publicUrl, now }));
   await app.register(async (scope) => opampRoutes(scope, { store, publicUrl: () => publicUrl, now }));
   await app.register(async (scope) => apiRoutes(scope, { store, operator, now }));
+  await app.register(async (scope) =>
+    installRoutes(scope, { publicUrl: () => publicUrl, ...installPaths(config.uiDir, process.env) }),
+  );
   await app.register(async (scope) => uiRoutes(scope, { uiDir: config.uiDir }));
 
   return {
