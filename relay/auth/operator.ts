@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { Store } from "../store/index.js";
+import { checkSession } from "./sessions.js";
 import { bearerFrom, hashSecret, mintToken, parseToken, secretMatches } from "./tokens.js";
 
 const OPERATOR_HASH_KEY = "operator_token_hash";
@@ -34,18 +35,28 @@ export async function operatorSecretMatches(
 
 export type OperatorCheck = (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
 
-/** A preHandler for operator-only routes: `Authorization: Bearer <operator secret>` or a valid session cookie. */
-export function requireOperator(
-  store: Store,
-  envSecret: string | null,
-  sessionValid: (request: FastifyRequest) => Promise<boolean>,
-): OperatorCheck {
+/**
+ * A preHandler for operator-only routes: `Authorization: Bearer <operator secret>`, or a valid session cookie
+ * (unsafe methods with a cookie also need the CSRF header or a same-origin Origin).
+ */
+export function requireOperator(store: Store, envSecret: string | null, now: () => number): OperatorCheck {
   return async (request, reply) => {
     const bearer = bearerFrom(request.headers.authorization);
     if (bearer && (await operatorSecretMatches(store, envSecret, bearer))) return;
-    if (!bearer && (await sessionValid(request))) return;
-    await reply
-      .code(401)
-      .send({ error: "unauthorized", message: "operator login required: send the operator secret as a bearer token" });
+    if (!bearer) {
+      const session = await checkSession(store, request, now());
+      if (session === "valid") return;
+      if (session === "csrf") {
+        await reply.code(403).send({
+          error: "csrf_check_failed",
+          message: "cookie-authenticated changes need the X-LinkMesh-CSRF header or a same-origin Origin",
+        });
+        return;
+      }
+    }
+    await reply.code(401).send({
+      error: "unauthorized",
+      message: "operator login required: send the operator secret as a bearer token, or log in to the UI",
+    });
   };
 }

@@ -5,7 +5,13 @@ import websocket from "@fastify/websocket";
 import Fastify, { type FastifyInstance } from "fastify";
 import { AgentHub, type AgentReportSink, agentLinkRoutes } from "../agent-link/index.js";
 import { apiRoutes } from "../api/index.js";
-import { ensureOperatorSecret, requireOperator } from "../auth/index.js";
+import {
+  AuthFailureLimiter,
+  ensureOperatorSecret,
+  guardAuthFailures,
+  requireOperator,
+  sessionRoutes,
+} from "../auth/index.js";
 import { defaultPublicUrl, type RelayConfig } from "../config/index.js";
 import { enrollRoutes } from "../enroll/index.js";
 import { installPaths, installRoutes } from "../install/index.js";
@@ -32,6 +38,8 @@ export interface RelayOptions {
   logger?: boolean;
   /** Agent links silent for this long are closed (default 90 s). */
   agentHeartbeatTimeoutMs?: number;
+  /** Failed authentications per source address per minute before it gets 429 (default 30). */
+  maxAuthFailuresPerMinute?: number;
 }
 
 export async function buildRelay(config: RelayConfig, options: RelayOptions = {}): Promise<Relay> {
@@ -46,7 +54,13 @@ export async function buildRelay(config: RelayConfig, options: RelayOptions = {}
     trustProxy: false,
   });
   let publicUrl = config.publicUrl ?? defaultPublicUrl(config.host, config.port);
-  const operator = requireOperator(store, config.adminToken, async () => false);
+  const operator = requireOperator(store, config.adminToken, now);
+  const limiter = new AuthFailureLimiter({
+    maxFailures: options.maxAuthFailuresPerMinute ?? 30,
+    windowMs: 60_000,
+    now,
+  });
+  guardAuthFailures(app, limiter);
 
   // Until the rate engine lands, a push only proves the collector is alive.
   const sink: OtlpSink = {
@@ -74,7 +88,15 @@ export async function buildRelay(config: RelayConfig, options: RelayOptions = {}
 
   // One WebSocket plugin for the whole relay: the agent link and OpAMP share the server's upgrade handling.
   await app.register(websocket, { options: { maxPayload: 16 * 1024 * 1024 } });
-  app.get("/healthz", async () => ({ status: "ok" }));
+  app.get("/healthz", { config: { access: "public" } }, async () => ({ status: "ok" }));
+  await app.register(async (scope) =>
+    sessionRoutes(scope, {
+      store,
+      envSecret: config.adminToken,
+      now,
+      secureCookies: () => publicUrl.startsWith("https:"),
+    }),
+  );
   await app.register(async (scope) => agentLinkRoutes(scope, { store, hub: agents, now }));
   await app.register(async (scope) => otlpRoutes(scope, { store, sink, now }));
   await app.register(async (scope) => enrollRoutes(scope, { store, operator, publicUrl: () => publicUrl, now }));
