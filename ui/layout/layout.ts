@@ -145,7 +145,7 @@ export function layoutTopology(topology: Topology, options: LayoutOptions): Layo
         keyed.sort((a, b) => a.k - b.k || a.i - b.i);
         members.splice(0, members.length, ...keyed.map((x) => x.m));
       }
-      members.forEach((m, ri) => row.set(m.id, ri));
+      for (const [ri, m] of members.entries()) row.set(m.id, ri);
     });
 
     const rows = Math.max(1, ...columns.map((m) => m.length));

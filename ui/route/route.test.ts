@@ -1,0 +1,22 @@
+import { describe, expect, it } from "vitest";
+import { hrefOf, parseRoute, type Route } from "./index.js";
+
+describe("hash routes", () => {
+  it.each<[string, Route]>([
+    ["", { page: "topology" }],
+    ["#/", { page: "topology" }],
+    ["#/nowhere", { page: "topology" }],
+    ["#/collectors", { page: "collectors" }],
+    ["#/collectors/abc", { page: "collector", id: "abc", tab: "graph" }],
+    ["#/collectors/a%2Fb/events", { page: "collector", id: "a/b", tab: "events" }],
+    ["#/enroll", { page: "enroll" }],
+  ])("%j -> %j", (hash, route) => expect(parseRoute(hash)).toEqual(route));
+
+  it.each<Route>([
+    { page: "topology" },
+    { page: "collectors" },
+    { page: "enroll" },
+    { page: "collector", id: "c/1", tab: "events" },
+    { page: "collector", id: "c1", tab: "graph" },
+  ])("hrefOf %j parses back to itself", (route) => expect(parseRoute(hrefOf(route))).toEqual(route));
+});
