@@ -36,7 +36,7 @@ function startClient(relay: RelayProcess, bearer: string, instanceUid: string, h
   // The client refuses ReportsOwnMetrics in its options although the otelcol supervisor declares it by default
   // (10309); the relay offers own_metrics only to agents that declare it, as the spec says. Set the bit directly.
   const internals = client as unknown as { _capabilities: bigint };
-  internals._capabilities |= BigInt(AgentCapabilities.AgentCapabilities_ReportsOwnMetrics);
+  internals._capabilities |= BigInt(AgentCapabilities.AgentCapabilities_ReportsOwnMetrics ?? 0x40);
   client.setAgentDescription({
     identifyingAttributes: {
       "service.name": "otelcol-contrib",
