@@ -11,4 +11,6 @@ export type {
 } from "./classify.js";
 export { classifyJournalEntry, classifyJournalLine } from "./classify.js";
 export { parseLogfmt } from "./logfmt.js";
+export type { JournalReaderOptions, JournalReaderState } from "./reader.js";
+export { backoffDelay, JournalReader, journalctlArgs } from "./reader.js";
 export type { LineFormat } from "./structured.js";
