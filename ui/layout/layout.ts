@@ -2,6 +2,7 @@
 // (sources | processors by longest path | destinations). Linear in the size of the topology.
 import type { Topology, TopologyCollector, TopologyComponent, TopologyEdge } from "../store/index.js";
 import { formatAge, formatRate } from "./format.js";
+import { bezierAt } from "./hit.js";
 import type { EdgeState, Layout, LayoutBand, LayoutEdge, LayoutNode, LayoutNodeKind, LayoutOptions } from "./types.js";
 
 const PAD = 16;
@@ -196,12 +197,43 @@ export function layoutTopology(topology: Topology, options: LayoutOptions): Layo
     });
     band.nodeEnd = nodes.length;
 
+    // Labels go where edges are spread apart: near the source when the target gathers several edges (fan-in),
+    // near the target when the source spreads to several (fan-out), else in the middle.
+    const inDegree = new Map<string, number>();
+    const outDegree = new Map<string, number>();
+    for (const e of c.edges) {
+      inDegree.set(e.to, (inDegree.get(e.to) ?? 0) + 1);
+      outDegree.set(e.from, (outDegree.get(e.from) ?? 0) + 1);
+    }
+    // Ports: several edges on one side of a node attach at spread-out points, ordered by the far end's height.
+    const portY = (node: LayoutNode, rank: number, count: number) =>
+      count <= 1 ? node.y + node.h / 2 : node.y + 4 + ((node.h - 8) * rank) / (count - 1);
+    const centre = (id: string) => {
+      const n = at.get(id);
+      return n ? n.y + n.h / 2 : 0;
+    };
+    const rankIn = new Map<number, number>();
+    const rankOut = new Map<number, number>();
+    const byTarget = new Map<string, number[]>();
+    const bySource = new Map<string, number[]>();
+    c.edges.forEach((e, i) => {
+      byTarget.set(e.to, [...(byTarget.get(e.to) ?? []), i]);
+      bySource.set(e.from, [...(bySource.get(e.from) ?? []), i]);
+    });
+    for (const list of byTarget.values()) {
+      list.sort((x, y) => centre(c.edges[x]?.from ?? "") - centre(c.edges[y]?.from ?? "") || x - y);
+      list.forEach((edgeIndex, rank) => rankIn.set(edgeIndex, rank));
+    }
+    for (const list of bySource.values()) {
+      list.sort((x, y) => centre(c.edges[x]?.to ?? "") - centre(c.edges[y]?.to ?? "") || x - y);
+      list.forEach((edgeIndex, rank) => rankOut.set(edgeIndex, rank));
+    }
     c.edges.forEach((e, i) => {
       const a = at.get(e.from);
       const b = at.get(e.to);
       if (!a || !b) return;
-      const p0 = { x: a.x + a.w, y: a.y + a.h / 2 };
-      const p3 = { x: b.x, y: b.y + b.h / 2 };
+      const p0 = { x: a.x + a.w, y: portY(a, rankOut.get(i) ?? 0, outDegree.get(e.from) ?? 1) };
+      const p3 = { x: b.x, y: portY(b, rankIn.get(i) ?? 0, inDegree.get(e.to) ?? 1) };
       const dx = Math.max(30, (p3.x - p0.x) / 2);
       const p1 = { x: p0.x + dx, y: p0.y };
       const p2 = { x: p3.x - dx, y: p3.y };
@@ -218,10 +250,10 @@ export function layoutTopology(topology: Topology, options: LayoutOptions): Layo
         label: hasRate && e.ratePerSecond !== null ? formatRate(e.ratePerSecond) : "no data",
         failedLabel:
           e.failedPerSecond !== null && e.failedPerSecond > 0 ? `${formatRate(e.failedPerSecond)} failed` : null,
-        labelAt: {
-          x: 0.125 * p0.x + 0.375 * p1.x + 0.375 * p2.x + 0.125 * p3.x,
-          y: 0.125 * p0.y + 0.375 * p1.y + 0.375 * p2.y + 0.125 * p3.y,
-        },
+        labelAt: bezierAt(
+          [p0, p1, p2, p3],
+          (inDegree.get(e.to) ?? 0) > 1 ? 0.3 : (outDegree.get(e.from) ?? 0) > 1 ? 0.7 : 0.5,
+        ),
         state,
         reason,
         ratePerSecond: e.ratePerSecond,
