@@ -222,11 +222,11 @@ export function layoutTopology(topology: Topology, options: LayoutOptions): Layo
     });
     for (const list of byTarget.values()) {
       list.sort((x, y) => centre(c.edges[x]?.from ?? "") - centre(c.edges[y]?.from ?? "") || x - y);
-      list.forEach((edgeIndex, rank) => rankIn.set(edgeIndex, rank));
+      for (const [rank, edgeIndex] of list.entries()) rankIn.set(edgeIndex, rank);
     }
     for (const list of bySource.values()) {
       list.sort((x, y) => centre(c.edges[x]?.to ?? "") - centre(c.edges[y]?.to ?? "") || x - y);
-      list.forEach((edgeIndex, rank) => rankOut.set(edgeIndex, rank));
+      for (const [rank, edgeIndex] of list.entries()) rankOut.set(edgeIndex, rank);
     }
     c.edges.forEach((e, i) => {
       const a = at.get(e.from);
