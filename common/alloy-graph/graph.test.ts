@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { type AlloyFile, parseAlloy } from "../alloy-syntax/index.js";
@@ -138,11 +138,7 @@ undeclared "c" { }
         "source loki.source.file.files",
         "destination loki.write.out",
       ],
-      edges: [
-        "my_pipe.a -> loki.write.out",
-        "lib.filter.b -> my_pipe.a",
-        "loki.source.file.files -> lib.filter.b",
-      ],
+      edges: ["my_pipe.a -> loki.write.out", "lib.filter.b -> my_pipe.a", "loki.source.file.files -> lib.filter.b"],
     });
   });
 

@@ -4,11 +4,11 @@
 import type { AlloyFile, BlockStmt, Expr, Stmt } from "../alloy-syntax/index.js";
 import type { Component, ComponentGraph, GraphEdge, Signal } from "../model/index.js";
 import {
-  CONFIG_BLOCKS,
   CONFIG_BLOCK_PREFIXES,
-  SERVICE_BLOCKS,
+  CONFIG_BLOCKS,
   classifyAlloyComponent,
   isNonTelemetrySource,
+  SERVICE_BLOCKS,
 } from "./kinds.js";
 
 /**

@@ -31,10 +31,22 @@ export const ALLOY_KIND_RULES: readonly (readonly [pattern: string, kind: Compon
 ];
 
 /** Component types whose references are configuration (files, secrets, auth), not telemetry flow. */
-export const NON_TELEMETRY_SOURCES: readonly string[] = ["local.file", "otelcol.auth.*", "otelcol.storage.*", "remote.*"];
+export const NON_TELEMETRY_SOURCES: readonly string[] = [
+  "local.file",
+  "otelcol.auth.*",
+  "otelcol.storage.*",
+  "remote.*",
+];
 
 /** Top-level block names that are config blocks (node_config.go) or services, never components. */
-export const CONFIG_BLOCKS: ReadonlySet<string> = new Set(["argument", "export", "logging", "tracing", "foreach", "declare"]);
+export const CONFIG_BLOCKS: ReadonlySet<string> = new Set([
+  "argument",
+  "export",
+  "logging",
+  "tracing",
+  "foreach",
+  "declare",
+]);
 export const CONFIG_BLOCK_PREFIXES: readonly string[] = ["import."];
 export const SERVICE_BLOCKS: ReadonlySet<string> = new Set(["http", "remotecfg", "livedebugging", "labelstore"]);
 
