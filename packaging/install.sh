@@ -426,6 +426,9 @@ do_install() {
   check_platform
   check_systemd
   check_collector
+  if [ -z "$TOKEN" ] && [ ! -f "$(p /etc/linkmesh/agent.json)" ]; then
+    die "$EXIT_USAGE" "no enrollment token: mint one in the LinkMesh UI (Enroll) and pass --token TOKEN"
+  fi
   step "Checking the relay"
   check_relay
   find_artifact
