@@ -236,6 +236,38 @@ describe("otelcol-contrib over OpAMP (WebSocket transport, framing per spec)", (
     await peer.next(4);
     const fleet = ((await relay.api("/api/v1/collectors")).body as { collectors: unknown[] }).collectors;
     expect(fleet).toHaveLength(1);
+
+    // Reconnecting with the same enrollment token: recognised, no second offer.
+    const back = await SpecPeer.connect(relay.url, token);
+    back.send({ instanceUid: uid, sequenceNum: 9, capabilities: SUPERVISOR_CAPABILITIES });
+    expect((await back.next(1)).connectionSettings).toBeUndefined();
+    back.close();
+
+    // Re-enrolment with a fresh token (e.g. a collector enrolled before offers existed): a new offer, new token.
+    const fresh = await mintEnrollmentToken(relay, { expiresIn: "1h", maxUses: 1 });
+    const again = await SpecPeer.connect(relay.url, fresh);
+    again.send({
+      instanceUid: uid,
+      sequenceNum: 10,
+      capabilities: SUPERVISOR_CAPABILITIES,
+      agentDescription: { nonIdentifyingAttributes: [kv("host.name", "otel-ws-01")] },
+    });
+    const reoffer = (await again.next(1)).connectionSettings?.ownMetrics?.headers.headers[0]?.value;
+    expect(reoffer).toMatch(/^Bearer lmc_/);
+    expect(reoffer).not.toBe(offer?.headers.headers[0]?.value);
+    again.close();
+    const types = ((await relay.api(`/api/v1/collectors/${id}/events`)).body as { events: { type: string }[] }).events
+      .map((e) => e.type)
+      .filter((t) => t === "registered" || t === "own_metrics_offered")
+      .reverse();
+    expect(types).toEqual(["registered", "own_metrics_offered", "registered", "own_metrics_offered"]);
+    // The first offer's token was revoked by the re-enrolment.
+    const stale = await fetch(`${relay.url}/v1/metrics`, {
+      method: "POST",
+      headers: { authorization: offer?.headers.headers[0]?.value ?? "", "content-type": "application/x-protobuf" },
+      body: new Uint8Array(),
+    });
+    expect(stale.status).toBe(401);
   });
 
   it("answers malformed frames with a BadRequest error and keeps serving (fuzzed)", async () => {
