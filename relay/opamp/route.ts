@@ -10,7 +10,7 @@ import { bearerFrom } from "../auth/index.js";
 import type { Store } from "../store/index.js";
 import { frameWsMessage, unframeWsMessage } from "./framing.js";
 import { decodeAgentToServer, encodeServerToAgent, OpampDecodeError } from "./messages.js";
-import { type AuthResult, badRequest, type OpampAuth, OpampServer } from "./server.js";
+import { type AuthResult, badRequest, type OpampAuth, OpampServer, unavailable } from "./server.js";
 
 export const OPAMP_PATH = "/v1/opamp";
 const PROTOBUF = "application/x-protobuf";
@@ -135,7 +135,15 @@ export async function opampRoutes(app: FastifyInstance, deps: OpampDeps): Promis
         send(socket, badRequest(ZERO_UID, error.message));
         return;
       }
-      const result = await server.handle(auth, message, connection);
+      let result: Awaited<ReturnType<OpampServer["handle"]>>;
+      try {
+        result = await server.handle(auth, message, connection);
+      } catch (error) {
+        // The agent backs off and resends; the socket stays up.
+        request.log.error({ err: error }, "opamp.ws: handling failed");
+        send(socket, unavailable(message.instanceUid));
+        return;
+      }
       if (!result.ok) {
         request.log.warn({ remote: request.ip }, `opamp.auth: rejected reason=${result.reason}`);
         socket.close(CLOSE_POLICY, result.reason);

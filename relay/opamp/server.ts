@@ -331,3 +331,11 @@ function sameGraph(a: ComponentGraph, b: ComponentGraph | null): boolean {
 export function badRequest(instanceUid: Uint8Array, message: string): ServerToAgent {
   return { instanceUid, errorResponse: { type: ServerErrorResponseType.BadRequest, message } };
 }
+
+/** A reply for a message the relay could not process now (store failure); the agent retries later. */
+export function unavailable(instanceUid: Uint8Array): ServerToAgent {
+  return {
+    instanceUid,
+    errorResponse: { type: ServerErrorResponseType.Unavailable, message: "the relay cannot process this now; retry" },
+  };
+}

@@ -1,7 +1,9 @@
 // A real third-party OpAMP client (@elastic/opamp-client-node, plain HTTP transport) enrolls with an enrollment
 // token, receives the one-time own_metrics offer and can push OTLP with the offered collector token.
 import { subscribe, unsubscribe } from "node:diagnostics_channel";
+import { gzipSync } from "node:zlib";
 import { AgentCapabilities, createOpAMPClient, DIAG_CH_SEND_SUCCESS } from "@elastic/opamp-client-node";
+import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mintEnrollmentToken, type RelayProcess, startRelay } from "../rig/index.js";
 
@@ -134,6 +136,31 @@ describe("otelcol-contrib over OpAMP (plain HTTP, real opamp-client-node)", () =
     }
     const fleet = await relay.api("/api/v1/collectors");
     expect((fleet.body as { collectors: Collector[] }).collectors).toHaveLength(1);
+  });
+
+  it("answers malformed or gzipped-garbage bodies without crashing (fuzzed)", async () => {
+    const token = await mintEnrollmentToken(relay, { expiresIn: "1h", maxUses: 1 });
+    const bodies = fc.sample(fc.uint8Array({ maxLength: 300 }), { numRuns: 60, seed: 7 });
+    for (const body of bodies) {
+      const response = await fetch(`${relay.url}/v1/opamp`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/x-protobuf" },
+        body,
+      });
+      expect([200, 401]).toContain(response.status);
+    }
+    const gzipped = await fetch(`${relay.url}/v1/opamp`, {
+      method: "POST",
+      headers: {
+        authorization: `Bearer ${token}`,
+        "content-type": "application/x-protobuf",
+        "content-encoding": "gzip",
+      },
+      body: gzipSync(Buffer.from([0x0a, 0x03, 1, 2, 3])),
+    });
+    expect(gzipped.status).toBe(200);
+    expect(gzipped.headers.get("content-type")).toBe("application/x-protobuf");
+    expect((await fetch(`${relay.url}/healthz`)).status).toBe(200);
   });
 
   it("refuses an unknown bearer with 401 and a grep-able reason", async () => {
