@@ -2,8 +2,10 @@
 // (LINKMESH_INSTALL_ROOT) with a recording systemctl. Everything else is real: useradd/usermod/userdel --prefix,
 // the download and sha256 check, the artifact's own runtime running `linkmesh-agent enroll`.
 
+import { execFile } from "node:child_process";
 import { copyFile, lstat, readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mintEnrollmentToken, REPO_ROOT, type RelayProcess, startRelay, tempDir } from "../rig/index.js";
 import {
@@ -15,6 +17,18 @@ import {
   snapshot,
   systemctlCalls,
 } from "./packaging-fixture.js";
+
+const execFileAsync = promisify(execFile);
+
+describe("install.sh source", () => {
+  it("is clean under shellcheck as POSIX sh (.ci/run installs shellcheck)", async () => {
+    const result = await execFileAsync("shellcheck", ["-s", "sh", "packaging/install.sh"], { cwd: REPO_ROOT }).then(
+      () => "",
+      (e: { stdout?: string; message: string }) => e.stdout || e.message,
+    );
+    expect(result).toBe("");
+  });
+});
 
 interface Fleet {
   collectors: { id: string; type: string }[];
