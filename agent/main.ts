@@ -3,8 +3,10 @@
 
 import { Command, Option } from "commander";
 import { applyBootstrap, BootstrapError } from "./bootstrap/index.js";
+import { DaemonError, startDaemon } from "./daemon/index.js";
 import { EnrollError, enroll } from "./enroll/index.js";
 import { hostPaths } from "./paths/index.js";
+import { readStatus, renderStatus, statusVerdict } from "./status/index.js";
 
 const DEFAULT_ALLOY_HTTP = "http://127.0.0.1:12345";
 
@@ -68,10 +70,95 @@ program
     },
   );
 
+const seconds = (name: string) => (value: string) => {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a positive number of seconds, got "${value}"`);
+  return Math.round(n * 1000);
+};
+
+program
+  .command("run")
+  .description("run the agent daemon: watch the collector, report to the relay (what systemd starts)")
+  .option("--collector-http <url>", "the collector's local HTTP server (default: Alloy 127.0.0.1:12345, otelcol :8888)")
+  .option("--unit <name>", "the collector's systemd unit (default: alloy.service / otelcol-contrib.service)")
+  .option("--enforce", "put the LinkMesh blocks back when they vanish from the collector config")
+  .option(
+    "--scrape-interval <seconds>",
+    "how often to read the collector's /metrics",
+    seconds("--scrape-interval"),
+    30_000,
+  )
+  .option("--health-interval <seconds>", "how often to report host health", seconds("--health-interval"), 30_000)
+  .option("--heartbeat <seconds>", "heartbeat interval on the relay link", seconds("--heartbeat"), 15_000)
+  .option("--silent-after <scrapes>", "scrapes without self-telemetry before a component counts as silent", "3")
+  .action(
+    async (opts: {
+      collectorHttp?: string;
+      unit?: string;
+      enforce?: boolean;
+      scrapeInterval: number;
+      healthInterval: number;
+      heartbeat: number;
+      silentAfter: string;
+    }) => {
+      const globals = program.opts<{ root: string; journalDir?: string }>();
+      const daemon = await startDaemon({
+        paths: hostPaths(globals.root),
+        ...(globals.journalDir !== undefined ? { journalDir: globals.journalDir } : {}),
+        ...(opts.collectorHttp !== undefined ? { collectorHttp: opts.collectorHttp } : {}),
+        ...(opts.unit !== undefined ? { unit: opts.unit } : {}),
+        enforce: opts.enforce === true,
+        scrapeIntervalMs: opts.scrapeInterval,
+        healthIntervalMs: opts.healthInterval,
+        heartbeatMs: opts.heartbeat,
+        silentAfter: Math.max(1, Number.parseInt(opts.silentAfter, 10) || 3),
+        log: (line) => process.stdout.write(`${line}\n`),
+      });
+      const shutdown = () => {
+        void daemon.stop().then(() => process.exit(0));
+      };
+      process.once("SIGTERM", shutdown);
+      process.once("SIGINT", shutdown);
+    },
+  );
+
+program
+  .command("status")
+  .description("show what the running agent sees: link, last scrape, mismatches, outbox")
+  .option("--json", "print the status as JSON")
+  .action(async (opts: { json?: boolean }) => {
+    const globals = program.opts<{ root: string }>();
+    const paths = hostPaths(globals.root);
+    const reading = await readStatus(paths);
+    const verdict = statusVerdict(reading, Date.now(), pidAlive);
+    if (opts.json) {
+      const status = reading.kind === "status" ? reading.status : null;
+      process.stdout.write(`${JSON.stringify({ ok: verdict.code === 0, summary: verdict.summary, status })}\n`);
+    } else if (reading.kind === "status") {
+      process.stdout.write(renderStatus(reading.status, verdict));
+    } else {
+      process.stdout.write(`status: ${verdict.summary}\n`);
+    }
+    process.exitCode = verdict.code;
+  });
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
 program.parseAsync().catch((error: unknown) => {
   if (error instanceof BootstrapError) {
     process.stderr.write(`linkmesh-agent: bootstrap failed (${error.reason}): ${error.message}\n`);
     process.exit(1);
+  }
+  if (error instanceof DaemonError) {
+    process.stderr.write(`linkmesh-agent: ${error.message}\n`);
+    process.exit(2);
   }
   if (error instanceof EnrollError) {
     process.stderr.write(`linkmesh-agent: ${error.message}\n`);

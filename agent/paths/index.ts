@@ -18,6 +18,9 @@ export interface HostPaths {
   /** The collector token Alloy reads with local.file (no trailing newline). */
   alloyTokenFile: string;
   otelcolStateDir: string;
+  otelcolConfigFile: string;
+  /** The journald cursor after the last entry the agent read. */
+  journalCursorFile: string;
 }
 
 export function hostPaths(root = "/"): HostPaths {
@@ -34,5 +37,7 @@ export function hostPaths(root = "/"): HostPaths {
     alloyConfigFile: at("etc/alloy/config.alloy"),
     alloyTokenFile: at("etc/alloy/linkmesh.token"),
     otelcolStateDir: at("var/lib/otelcol-contrib"),
+    otelcolConfigFile: at("etc/otelcol-contrib/config.yaml"),
+    journalCursorFile: at("var/lib/linkmesh/journal.cursor"),
   };
 }
