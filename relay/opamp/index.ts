@@ -10,4 +10,5 @@ export { ownMetricsOffer } from "./offer.js";
 export { AgentCapability, AgentToServerType, ServerCapability, ServerToAgentType } from "./proto.js";
 export type { OpampDeps } from "./route.js";
 export { OPAMP_PATH, opampRoutes } from "./route.js";
+export type { GraphSink } from "./server.js";
 export { OpampServer } from "./server.js";

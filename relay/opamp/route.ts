@@ -10,7 +10,7 @@ import { bearerFrom } from "../auth/index.js";
 import type { Store } from "../store/index.js";
 import { frameWsMessage, unframeWsMessage } from "./framing.js";
 import { decodeAgentToServer, encodeServerToAgent, OpampDecodeError } from "./messages.js";
-import { type AuthResult, badRequest, type OpampAuth, OpampServer, unavailable } from "./server.js";
+import { type AuthResult, badRequest, type GraphSink, type OpampAuth, OpampServer, unavailable } from "./server.js";
 
 export const OPAMP_PATH = "/v1/opamp";
 const PROTOBUF = "application/x-protobuf";
@@ -23,6 +23,8 @@ export interface OpampDeps {
   store: Store;
   publicUrl: () => string;
   now: () => number;
+  /** Receives each newly reported effective-config graph (e.g. the fleet); default: written to the store. */
+  onGraph?: GraphSink;
   /** Largest accepted AgentToServer (after gunzip for HTTP). */
   maxMessageBytes?: number;
 }
@@ -42,6 +44,7 @@ export async function opampRoutes(app: FastifyInstance, deps: OpampDeps): Promis
     publicUrl: deps.publicUrl,
     now: deps.now,
     log: { info: (m) => app.log.info(m), warn: (m) => app.log.warn(m) },
+    ...(deps.onGraph ? { onGraph: deps.onGraph } : {}),
   });
 
   app.addContentTypeParser(PROTOBUF, { parseAs: "buffer", bodyLimit: maxBytes }, (_req, body, done) =>

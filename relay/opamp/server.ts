@@ -38,11 +38,15 @@ export interface OpampLog {
   warn(message: string): void;
 }
 
+/** Where a newly reported graph goes (the fleet's topology); by default it is only written to the store. */
+export type GraphSink = (collector: CollectorRecord, graph: ComponentGraph, at: number) => Promise<void>;
+
 export interface OpampServerDeps {
   store: Store;
   publicUrl: () => string;
   now: () => number;
   log: OpampLog;
+  onGraph?: GraphSink;
 }
 
 /** What the relay remembers about one instance uid between messages (lost on restart; the protocol recovers). */
@@ -285,6 +289,7 @@ export class OpampServer {
   private async applyReport(collector: CollectorRecord, message: AgentToServer): Promise<void> {
     const patch: Parameters<Store["updateCollector"]>[1] = {};
     let labels = collector.labels;
+    let graph: ComponentGraph | null = null;
     if (message.description) {
       const described = describeAgent(message.description, message.uid);
       labels = { ...labels, ...described.labels };
@@ -301,7 +306,7 @@ export class OpampServer {
     if (message.effectiveConfig) {
       const result = graphFromEffectiveConfig(message.effectiveConfig);
       if (result.ok && !sameGraph(result.graph, collector.graph)) {
-        patch.graph = result.graph;
+        graph = result.graph;
         await this.deps.store.addEvent({
           collectorId: collector.id,
           type: "config_changed",
@@ -315,6 +320,11 @@ export class OpampServer {
       }
     }
     if (Object.keys(patch).length > 0) await this.deps.store.updateCollector(collector.id, patch);
+    if (graph !== null) {
+      const at = this.deps.now();
+      if (this.deps.onGraph) await this.deps.onGraph({ ...collector, ...patch }, graph, at);
+      else await this.deps.store.updateCollector(collector.id, { graph });
+    }
   }
 }
 
