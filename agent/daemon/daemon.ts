@@ -55,7 +55,7 @@ export interface RunningDaemon {
 }
 
 export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon> {
-  const { paths, log } = options;
+  const { paths } = options;
   const settings = await readSettings(paths);
   if (!settings) {
     throw new DaemonError(
