@@ -40,7 +40,7 @@ export async function enrollRoutes(app: FastifyInstance, deps: EnrollDeps): Prom
 
   app.post<{ Body: Static<typeof MintRequestSchema> }>(
     "/api/v1/tokens",
-    { schema: { body: MintRequestSchema }, preHandler: operator },
+    { schema: { body: MintRequestSchema }, preHandler: operator, config: { access: "operator" } },
     async (request, reply) => {
       const ttl = parseDuration(request.body?.expiresIn ?? DEFAULT_TOKEN_TTL) ?? 0;
       const minted = mintToken("enrollment");
@@ -60,7 +60,7 @@ export async function enrollRoutes(app: FastifyInstance, deps: EnrollDeps): Prom
     },
   );
 
-  app.get("/api/v1/tokens", { preHandler: operator }, async () => {
+  app.get("/api/v1/tokens", { preHandler: operator, config: { access: "operator" } }, async () => {
     const tokens = await store.listEnrollmentTokens();
     const at = now();
     return {
@@ -77,15 +77,19 @@ export async function enrollRoutes(app: FastifyInstance, deps: EnrollDeps): Prom
     };
   });
 
-  app.delete<{ Params: { id: string } }>("/api/v1/tokens/:id", { preHandler: operator }, async (request, reply) => {
-    const revoked = await store.revokeEnrollmentToken(request.params.id, now());
-    if (!revoked) return reply.code(404).send({ error: "not_found", message: "no active token with that id" });
-    return reply.code(204).send();
-  });
+  app.delete<{ Params: { id: string } }>(
+    "/api/v1/tokens/:id",
+    { preHandler: operator, config: { access: "operator" } },
+    async (request, reply) => {
+      const revoked = await store.revokeEnrollmentToken(request.params.id, now());
+      if (!revoked) return reply.code(404).send({ error: "not_found", message: "no active token with that id" });
+      return reply.code(204).send();
+    },
+  );
 
   app.post<{ Body: EnrollRequest }>(
     ENROLL_PATH,
-    { schema: { body: EnrollRequestSchema }, config: { authFailureScope: "enroll" } },
+    { schema: { body: EnrollRequestSchema }, config: { access: "enrollment" } },
     async (request, reply) => {
       const parsed = parseToken(request.body.token);
       if (!parsed || parsed.kind !== "enrollment") {

@@ -3,7 +3,7 @@
 
 import websocket from "@fastify/websocket";
 import Fastify, { type FastifyInstance } from "fastify";
-import { AgentHub, type AgentReportSink, agentLinkRoutes } from "../agent-link/index.js";
+import { AgentHub, agentLinkRoutes } from "../agent-link/index.js";
 import { apiRoutes } from "../api/index.js";
 import {
   AuthFailureLimiter,
@@ -14,10 +14,13 @@ import {
 } from "../auth/index.js";
 import { defaultPublicUrl, type RelayConfig } from "../config/index.js";
 import { enrollRoutes } from "../enroll/index.js";
+import { Fleet } from "../ingest/index.js";
 import { installPaths, installRoutes } from "../install/index.js";
+import { liveRoutes, TopologyBroadcaster } from "../live/index.js";
 import { opampRoutes } from "../opamp/index.js";
-import { type OtlpSink, otlpRoutes } from "../otlp/index.js";
+import { CredentialCache, otlpRoutes } from "../otlp/index.js";
 import { openStore, type Store } from "../store/index.js";
+import type { RateWindow } from "../topology/index.js";
 import { uiRoutes } from "../ui-static/index.js";
 
 export interface Relay {
@@ -25,6 +28,8 @@ export interface Relay {
   store: Store;
   /** Live agent links: `agents.request(collectorId, "doctor")` etc. */
   agents: AgentHub;
+  /** Live fleet state: rates, throughput rows, topology. */
+  fleet: Fleet;
   /** Set on the first start without LINKMESH_ADMIN_TOKEN: print it once, it is never shown again. */
   generatedOperatorSecret: string | null;
   /** Listens on the configured address; returns the bound base URL (the public URL defaults to it). */
@@ -40,6 +45,8 @@ export interface RelayOptions {
   agentHeartbeatTimeoutMs?: number;
   /** Failed authentications per source address per minute before it gets 429 (default 30). */
   maxAuthFailuresPerMinute?: number;
+  /** Live stream batching (default 1 s). */
+  liveBatchMs?: number;
 }
 
 export async function buildRelay(config: RelayConfig, options: RelayOptions = {}): Promise<Relay> {
@@ -62,29 +69,34 @@ export async function buildRelay(config: RelayConfig, options: RelayOptions = {}
   });
   guardAuthFailures(app, limiter);
 
-  // Until the rate engine lands, a push only proves the collector is alive.
-  const sink: OtlpSink = {
-    async ingest(collector, _points, receivedAt) {
-      await store.updateCollector(collector.id, { lastPushAt: receivedAt });
-    },
-  };
-
-  const agentSink: AgentReportSink = {
-    async graph(collector, graph) {
-      await store.updateCollector(collector.id, { graph });
-    },
-    async health(collector, health, at) {
-      await store.updateCollector(collector.id, { hostMetrics: { ...health }, hostMetricsAt: at });
-    },
-    async telemetry() {},
-  };
+  const fleet = await Fleet.open({
+    store,
+    now,
+    onError: (error) => app.log.error({ err: error }, "ingest: write-behind to the store failed"),
+  });
+  const credentials = new CredentialCache(store);
   const agents = new AgentHub({
     store,
-    sink: agentSink,
+    sink: {
+      graph: async (collector, graph, at) => {
+        await fleet.graph(collector, graph, at);
+        credentials.forgetCollector(collector.id);
+      },
+      health: (collector, health, at) => fleet.health(collector, health, at),
+      telemetry: (collector, samples, at) => fleet.telemetry(collector, samples, at),
+    },
     now,
     log: { info: (m) => app.log.info(m), warn: (m) => app.log.warn(m) },
     ...(options.agentHeartbeatTimeoutMs === undefined ? {} : { heartbeatTimeoutMs: options.agentHeartbeatTimeoutMs }),
+    onChange: () => broadcaster.changed(),
   });
+  const topology = (window: RateWindow) => fleet.topology(window, agents);
+  const broadcaster = new TopologyBroadcaster(topology, options.liveBatchMs ?? 1_000, (error) =>
+    app.log.error({ err: error }, "live: building the topology failed"),
+  );
+  fleet.onChange(() => broadcaster.changed());
+  const sweeper = setInterval(() => void fleet.sweep().catch(() => undefined), 60_000);
+  sweeper.unref();
 
   // One WebSocket plugin for the whole relay: the agent link and OpAMP share the server's upgrade handling.
   await app.register(websocket, { options: { maxPayload: 16 * 1024 * 1024 } });
@@ -98,10 +110,23 @@ export async function buildRelay(config: RelayConfig, options: RelayOptions = {}
     }),
   );
   await app.register(async (scope) => agentLinkRoutes(scope, { store, hub: agents, now }));
-  await app.register(async (scope) => otlpRoutes(scope, { store, sink, now }));
+  await app.register(async (scope) => otlpRoutes(scope, { store, sink: fleet, credentials, now }));
   await app.register(async (scope) => enrollRoutes(scope, { store, operator, publicUrl: () => publicUrl, now }));
   await app.register(async (scope) => opampRoutes(scope, { store, publicUrl: () => publicUrl, now }));
-  await app.register(async (scope) => apiRoutes(scope, { store, operator, now }));
+  await app.register(async (scope) =>
+    apiRoutes(scope, {
+      store,
+      operator,
+      now,
+      topology,
+      withLiveState: (record) => fleet.withLiveState(record),
+      onDeregistered: (id) => {
+        fleet.forget(id);
+        credentials.forgetCollector(id);
+      },
+    }),
+  );
+  await app.register(async (scope) => liveRoutes(scope, { operator, broadcaster, build: topology }));
   await app.register(async (scope) =>
     installRoutes(scope, { publicUrl: () => publicUrl, ...installPaths(config.uiDir, process.env) }),
   );
@@ -111,6 +136,7 @@ export async function buildRelay(config: RelayConfig, options: RelayOptions = {}
     app,
     store,
     agents,
+    fleet,
     generatedOperatorSecret: generated,
     async listen() {
       await app.listen({ host: config.host, port: config.port });
@@ -122,8 +148,11 @@ export async function buildRelay(config: RelayConfig, options: RelayOptions = {}
     },
     publicUrl: () => publicUrl,
     async close() {
+      clearInterval(sweeper);
+      broadcaster.close();
       await agents.shutdown();
       await app.close();
+      await fleet.close();
       await store.close();
     },
   };

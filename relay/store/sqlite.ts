@@ -346,6 +346,21 @@ export class SqliteStore implements Store {
     };
   }
 
+  async listAgentLinks(): Promise<AgentLinkRecord[]> {
+    const rows = this.db.prepare("SELECT * FROM agent_links").all() as {
+      collector_id: string;
+      acked_seq: number;
+      connected_at: number | null;
+      disconnected_at: number | null;
+    }[];
+    return rows.map((row) => ({
+      collectorId: row.collector_id,
+      ackedSeq: row.acked_seq,
+      connectedAt: row.connected_at,
+      disconnectedAt: row.disconnected_at,
+    }));
+  }
+
   async saveAgentLink(link: AgentLinkRecord): Promise<void> {
     this.db
       .prepare(

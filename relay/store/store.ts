@@ -55,6 +55,7 @@ export interface Store {
 
   getAgentLink(collectorId: string): Promise<AgentLinkRecord | null>;
   saveAgentLink(link: AgentLinkRecord): Promise<void>;
+  listAgentLinks(): Promise<AgentLinkRecord[]>;
 
   createSession(session: SessionRecord): Promise<void>;
   getSession(idHash: string): Promise<SessionRecord | null>;

@@ -19,7 +19,7 @@ export async function uiRoutes(app: FastifyInstance, deps: { uiDir: string }): P
     return { body: await readFile(join(deps.uiDir, safe)), type: TYPES[extname(safe)] ?? "application/octet-stream" };
   };
 
-  app.get("/", async (_request, reply) => {
+  app.get("/", { config: { access: "public" } }, async (_request, reply) => {
     try {
       const { body, type } = await serve("index.html");
       return reply.type(type).header("cache-control", "no-cache").send(body);
@@ -28,7 +28,7 @@ export async function uiRoutes(app: FastifyInstance, deps: { uiDir: string }): P
     }
   });
 
-  app.get<{ Params: { "*": string } }>("/assets/*", async (request, reply) => {
+  app.get<{ Params: { "*": string } }>("/assets/*", { config: { access: "public" } }, async (request, reply) => {
     try {
       const { body, type } = await serve(join("assets", request.params["*"]));
       return reply.type(type).send(body);

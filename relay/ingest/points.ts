@@ -1,0 +1,102 @@
+// Pure: sorts the points of one push into counter series (with their component) and host gauges, and finds the
+// collector's process start. A per-collector cache keeps the hot path free of repeated name normalisation.
+
+import type { CollectorType } from "../../common/model/index.js";
+import {
+  classifySeries,
+  type HostMetricMatch,
+  hostMetricOf,
+  processStartMsOf,
+  type SeriesClass,
+  seriesKeyOf,
+} from "../../common/telemetry/index.js";
+import type { RateInput } from "../rates/index.js";
+
+export interface RawPoint {
+  name: string;
+  attributes: Record<string, string>;
+  value: number;
+  timeMs: number;
+  /** 0 = not set. */
+  startTimeMs: number;
+  temporality: "cumulative" | "delta";
+  /** Only sums (counters) are rated; gauges may still be host metrics. */
+  isCounter: boolean;
+}
+
+export interface FlowSample {
+  input: RateInput;
+  cls: SeriesClass;
+}
+
+export interface ClassifiedPush {
+  flows: FlowSample[];
+  /** Host gauges by name (`cpu_utilization`, `memory_usage_bytes.used`, ...), averaged over CPUs. */
+  host: Record<string, number>;
+  processStartMs: number | null;
+}
+
+type Cached = { kind: "flow"; seriesKey: string; cls: SeriesClass } | { kind: "host"; match: HostMetricMatch } | null;
+
+/** Remembers what each raw series is; bounded so a collector with churning labels cannot grow it forever. */
+export class SeriesCache {
+  private readonly entries = new Map<string, Cached>();
+  constructor(private readonly maxEntries = 20_000) {}
+
+  lookup(point: RawPoint, collectorType: CollectorType): Cached {
+    let key = point.name;
+    for (const k in point.attributes) key += `\u0000${k}\u0001${point.attributes[k]}`;
+    const hit = this.entries.get(key);
+    if (hit !== undefined) return hit;
+    let value: Cached = null;
+    const cls = classifySeries(point.name, point.attributes, collectorType);
+    if (cls) value = { kind: "flow", seriesKey: seriesKeyOf(point.name, point.attributes), cls };
+    else {
+      const match = hostMetricOf(point.name, point.attributes);
+      if (match) value = { kind: "host", match };
+    }
+    if (this.entries.size >= this.maxEntries) this.entries.clear();
+    this.entries.set(key, value);
+    return value;
+  }
+}
+
+export function classifyPoints(
+  points: readonly RawPoint[],
+  collectorType: CollectorType,
+  cache: SeriesCache,
+): ClassifiedPush {
+  const flows: FlowSample[] = [];
+  const sums: Record<string, { total: number; count: number }> = {};
+  let processStartMs: number | null = null;
+  for (const point of points) {
+    const what = cache.lookup(point, collectorType);
+    if (what === null) continue;
+    if (what.kind === "flow") {
+      if (!point.isCounter) continue;
+      const input: RateInput = {
+        seriesKey: what.seriesKey,
+        value: point.value,
+        timeMs: point.timeMs,
+        temporality: point.temporality,
+      };
+      if (point.startTimeMs > 0) input.startTimeMs = point.startTimeMs;
+      flows.push({ input, cls: what.cls });
+      continue;
+    }
+    const start = processStartMsOf(what.match.metric, point.value, point.timeMs);
+    if (start !== null) processStartMs = start;
+    const name = what.match.state === undefined ? what.match.metric : `${what.match.metric}.${what.match.state}`;
+    const entry = sums[name] ?? { total: 0, count: 0 };
+    entry.total += point.value;
+    entry.count++;
+    sums[name] = entry;
+  }
+  const host: Record<string, number> = {};
+  for (const [name, { total, count }] of Object.entries(sums)) {
+    // Utilisation per CPU is averaged; byte counts and seconds are summed over their split.
+    host[name] = name.startsWith("cpu_utilization") ? total / count : total;
+  }
+  if (processStartMs !== null) for (const flow of flows) flow.input.processStartMs = processStartMs;
+  return { flows, host, processStartMs };
+}
