@@ -136,7 +136,7 @@ describe("install.sh, as served by the relay and piped into sh", () => {
         "restart linkmesh-agent.service",
         "is-active --quiet linkmesh-agent.service",
       ]);
-    }, 60_000);
+    }, 120_000);
 
     it("re-running upgrades in place without duplicating anything", async () => {
       const installed = await snapshot(sandbox.root);
@@ -148,7 +148,7 @@ describe("install.sh, as served by the relay and piped into sh", () => {
       expect(await snapshot(sandbox.root)).toEqual(installed);
       expect(((await relay.api("/api/v1/collectors")).body as Fleet).collectors).toHaveLength(collectorsBefore);
       expect(await accountLines(sandbox.root, "passwd")).toHaveLength(1);
-    }, 60_000);
+    }, 120_000);
 
     it("re-running with a fresh token re-enrolls", async () => {
       const run = await runInstaller(script, ["--token", await mintEnrollmentToken(relay)], sandbox);
@@ -158,7 +158,7 @@ describe("install.sh, as served by the relay and piped into sh", () => {
       };
       expect(run.stdout).toContain(`enrolled: collector id ${settings.collectorId}`);
       expect(firstCollectorId).toBeDefined();
-    }, 60_000);
+    }, 120_000);
 
     it("--uninstall asks first, and with --yes removes what the installer added", async () => {
       const unconfirmed = await runInstaller(script, ["--uninstall"], sandbox);
@@ -176,7 +176,7 @@ describe("install.sh, as served by the relay and piped into sh", () => {
       expect(strip(after)).toEqual(strip(pristine));
       expect(run.stdout).toContain("kept /etc/alloy/linkmesh.token");
       expect(await systemctlCalls(sandbox)).toContain("disable --now linkmesh-agent.service");
-    }, 60_000);
+    }, 120_000);
   });
 
   it("a truncated download runs nothing", async () => {
@@ -192,7 +192,7 @@ describe("install.sh, as served by the relay and piped into sh", () => {
       expect(await snapshot(sandbox.root), `cut at ${cut}`).toEqual(before);
     }
     expect(await systemctlCalls(sandbox)).toEqual([]);
-  }, 60_000);
+  }, 120_000);
 
   it("refuses an artifact whose bytes do not match the published sha256", async () => {
     const tampered = await tempDir("tampered");
@@ -216,7 +216,7 @@ describe("install.sh, as served by the relay and piped into sh", () => {
     } finally {
       await other.stop();
     }
-  }, 60_000);
+  }, 120_000);
 
   it.each([
     ["an unknown flag", ["--tokn", "x"], {}, 2, "unknown option"],
