@@ -18,10 +18,13 @@ import { Fleet } from "../ingest/index.js";
 import { installPaths, installRoutes } from "../install/index.js";
 import { liveRoutes, TopologyBroadcaster } from "../live/index.js";
 import { opampRoutes } from "../opamp/index.js";
+import { openApiRoutes, RouteCatalog } from "../openapi/index.js";
 import { CredentialCache, otlpRoutes } from "../otlp/index.js";
 import { openStore, type Store } from "../store/index.js";
 import type { RateWindow } from "../topology/index.js";
 import { uiRoutes } from "../ui-static/index.js";
+
+const RELAY_VERSION = "0.1.0";
 
 export interface Relay {
   app: FastifyInstance;
@@ -30,6 +33,8 @@ export interface Relay {
   agents: AgentHub;
   /** Live fleet state: rates, throughput rows, topology. */
   fleet: Fleet;
+  /** Every registered route with its schema and declared access (the OpenAPI source). */
+  routes: RouteCatalog;
   /** Set on the first start without LINKMESH_ADMIN_TOKEN: print it once, it is never shown again. */
   generatedOperatorSecret: string | null;
   /** Listens on the configured address; returns the bound base URL (the public URL defaults to it). */
@@ -60,6 +65,9 @@ export async function buildRelay(config: RelayConfig, options: RelayOptions = {}
     disableRequestLogging: true,
     trustProxy: false,
   });
+  // Records every route (schema + declared access) for the OpenAPI document; must precede all routes.
+  const catalog = new RouteCatalog();
+  catalog.attach(app);
   let publicUrl = config.publicUrl ?? defaultPublicUrl(config.host, config.port);
   const operator = requireOperator(store, config.adminToken, now);
   const limiter = new AuthFailureLimiter({
@@ -101,6 +109,7 @@ export async function buildRelay(config: RelayConfig, options: RelayOptions = {}
   // One WebSocket plugin for the whole relay: the agent link and OpAMP share the server's upgrade handling.
   await app.register(websocket, { options: { maxPayload: 16 * 1024 * 1024 } });
   app.get("/healthz", { config: { access: "public" } }, async () => ({ status: "ok" }));
+  await app.register(async (scope) => openApiRoutes(scope, { catalog, version: RELAY_VERSION }));
   await app.register(async (scope) =>
     sessionRoutes(scope, {
       store,
@@ -137,6 +146,7 @@ export async function buildRelay(config: RelayConfig, options: RelayOptions = {}
     store,
     agents,
     fleet,
+    routes: catalog,
     generatedOperatorSecret: generated,
     async listen() {
       await app.listen({ host: config.host, port: config.port });
