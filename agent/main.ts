@@ -90,6 +90,7 @@ program
   )
   .option("--health-interval <seconds>", "how often to report host health", seconds("--health-interval"), 30_000)
   .option("--heartbeat <seconds>", "heartbeat interval on the relay link", seconds("--heartbeat"), 15_000)
+  .option("--reconnect-max <seconds>", "longest wait between reconnects to the relay", seconds("--reconnect-max"), 60_000)
   .option("--silent-after <scrapes>", "scrapes without self-telemetry before a component counts as silent", "3")
   .action(
     async (opts: {
@@ -99,6 +100,7 @@ program
       scrapeInterval: number;
       healthInterval: number;
       heartbeat: number;
+      reconnectMax: number;
       silentAfter: string;
     }) => {
       const globals = program.opts<{ root: string; journalDir?: string }>();
@@ -111,6 +113,7 @@ program
         scrapeIntervalMs: opts.scrapeInterval,
         healthIntervalMs: opts.healthInterval,
         heartbeatMs: opts.heartbeat,
+        reconnectMaxMs: opts.reconnectMax,
         silentAfter: Math.max(1, Number.parseInt(opts.silentAfter, 10) || 3),
         log: (line) => process.stdout.write(`${line}\n`),
       });

@@ -9,7 +9,7 @@ import { ConfigWatcher, describeDiff, diffGraphs, isEmptyDiff, readCollectorConf
 import { type AgentSettings, readSettings } from "../enroll/index.js";
 import { HostHealthSampler, hostFacts } from "../health/index.js";
 import { type ClassifiedJournalEntry, JournalReader } from "../journal/index.js";
-import { LinkClient } from "../link/index.js";
+import { DEFAULT_BACKOFF, LinkClient } from "../link/index.js";
 import { describeMismatch, findNamingMismatches, mismatchKey } from "../mismatch/index.js";
 import { Outbox } from "../outbox/index.js";
 import type { HostPaths } from "../paths/index.js";
@@ -39,6 +39,8 @@ export interface DaemonOptions {
   scrapeIntervalMs?: number;
   healthIntervalMs?: number;
   heartbeatMs?: number;
+  /** Longest wait between reconnect attempts (full jitter below it). */
+  reconnectMaxMs?: number;
   /** Scrapes without any series before a configured component counts as silent. */
   silentAfter?: number;
   /** Put the LinkMesh blocks back when they vanish from the config. */
@@ -132,6 +134,7 @@ class Daemon implements RunningDaemon {
       hello: { agentVersion: AGENT_VERSION, collectorType: settings.collectorType, host: hostFacts(settings.hostname) },
       log,
       ...(options.heartbeatMs !== undefined ? { heartbeatMs: options.heartbeatMs } : {}),
+      backoff: { initialMs: DEFAULT_BACKOFF.initialMs, maxMs: options.reconnectMaxMs ?? DEFAULT_BACKOFF.maxMs },
       onState: (state) => {
         this.status.link = { state, sinceMs: Date.now(), lastError: this.link.lastError };
         this.touch();
