@@ -11,12 +11,14 @@ import type {
   AgentLinkRecord,
   CollectorRecord,
   CredentialRecord,
+  DoctorVerdictRecord,
   EnrollmentTokenRecord,
   EventRecord,
   IngestBatch,
   NewEvent,
   RateStateRecord,
   SessionRecord,
+  SnapshotRecord,
   ThroughputRecord,
 } from "./types.js";
 
@@ -49,6 +51,13 @@ const MIGRATIONS: string[] = [
      PRIMARY KEY (collector_id, via, series_key));
    CREATE TABLE rate_state (collector_id TEXT NOT NULL, via TEXT NOT NULL, state TEXT NOT NULL,
      PRIMARY KEY (collector_id, via));`,
+  // Diagnostics: uploaded support snapshots and the last doctor verdict per collector.
+  `CREATE TABLE snapshots (
+     id TEXT PRIMARY KEY, collector_id TEXT NOT NULL, marker_id TEXT NOT NULL, file_name TEXT NOT NULL,
+     size_bytes INTEGER NOT NULL, sha256 TEXT NOT NULL, truncated INTEGER NOT NULL, created_at INTEGER NOT NULL,
+     archive BLOB NOT NULL);
+   CREATE INDEX snapshots_collector_time ON snapshots (collector_id, created_at);
+   CREATE TABLE doctor_verdicts (collector_id TEXT PRIMARY KEY, verdict TEXT NOT NULL, at INTEGER NOT NULL);`,
 ];
 
 interface CollectorRow {
@@ -483,4 +492,94 @@ export class SqliteStore implements Store {
   async close(): Promise<void> {
     this.db.close();
   }
+
+  async saveSnapshot(r: SnapshotRecord, archive: Buffer, keep: number): Promise<void> {
+    this.db.transaction(() => {
+      this.db
+        .prepare(
+          `INSERT INTO snapshots (id, collector_id, marker_id, file_name, size_bytes, sha256, truncated, created_at, archive)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          r.id,
+          r.collectorId,
+          r.markerId,
+          r.fileName,
+          r.sizeBytes,
+          r.sha256,
+          r.truncated ? 1 : 0,
+          r.createdAt,
+          archive,
+        );
+      this.db
+        .prepare(
+          `DELETE FROM snapshots WHERE collector_id = ? AND id NOT IN
+             (SELECT id FROM snapshots WHERE collector_id = ? ORDER BY created_at DESC, rowid DESC LIMIT ?)`,
+        )
+        .run(r.collectorId, r.collectorId, Math.max(1, keep));
+    })();
+  }
+
+  async listSnapshots(collectorId: string): Promise<SnapshotRecord[]> {
+    const rows = this.db
+      .prepare(
+        `SELECT id, collector_id, marker_id, file_name, size_bytes, sha256, truncated, created_at FROM snapshots
+         WHERE collector_id = ? ORDER BY created_at DESC, rowid DESC`,
+      )
+      .all(collectorId) as SnapshotRow[];
+    return rows.map(toSnapshot);
+  }
+
+  async getSnapshot(collectorId: string, id: string): Promise<{ record: SnapshotRecord; archive: Buffer } | null> {
+    const row = this.db.prepare("SELECT * FROM snapshots WHERE collector_id = ? AND id = ?").get(collectorId, id) as
+      | (SnapshotRow & { archive: Buffer })
+      | undefined;
+    return row ? { record: toSnapshot(row), archive: row.archive } : null;
+  }
+
+  async saveDoctorVerdict(r: DoctorVerdictRecord): Promise<void> {
+    this.db
+      .prepare(
+        `INSERT INTO doctor_verdicts (collector_id, verdict, at) VALUES (?, ?, ?)
+         ON CONFLICT (collector_id) DO UPDATE SET verdict = excluded.verdict, at = excluded.at`,
+      )
+      .run(r.collectorId, JSON.stringify(r.verdict), r.at);
+  }
+
+  async getDoctorVerdict(collectorId: string): Promise<DoctorVerdictRecord | null> {
+    const row = this.db.prepare("SELECT * FROM doctor_verdicts WHERE collector_id = ?").get(collectorId) as
+      | { collector_id: string; verdict: string; at: number }
+      | undefined;
+    return row
+      ? {
+          collectorId: row.collector_id,
+          verdict: JSON.parse(row.verdict) as DoctorVerdictRecord["verdict"],
+          at: row.at,
+        }
+      : null;
+  }
+}
+
+interface SnapshotRow {
+  id: string;
+  collector_id: string;
+  marker_id: string;
+  file_name: string;
+  size_bytes: number;
+  sha256: string;
+  truncated: number;
+  created_at: number;
+}
+
+function toSnapshot(row: SnapshotRow): SnapshotRecord {
+  return {
+    id: row.id,
+    collectorId: row.collector_id,
+    markerId: row.marker_id,
+    fileName: row.file_name,
+    sizeBytes: row.size_bytes,
+    sha256: row.sha256,
+    truncated: row.truncated === 1,
+    createdAt: row.created_at,
+  };
 }

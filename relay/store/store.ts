@@ -3,12 +3,14 @@ import type {
   AgentLinkRecord,
   CollectorRecord,
   CredentialRecord,
+  DoctorVerdictRecord,
   EnrollmentTokenRecord,
   EventRecord,
   IngestBatch,
   NewEvent,
   RateStateRecord,
   SessionRecord,
+  SnapshotRecord,
   ThroughputRecord,
 } from "./types.js";
 
@@ -68,4 +70,12 @@ export interface Store {
   listRateStates(): Promise<RateStateRecord[]>;
 
   close(): Promise<void>;
+
+  /** Stores an uploaded support snapshot; only the newest `keep` of the collector are kept. */
+  saveSnapshot(record: SnapshotRecord, archive: Buffer, keep: number): Promise<void>;
+  /** Newest first, without the archives. */
+  listSnapshots(collectorId: string): Promise<SnapshotRecord[]>;
+  getSnapshot(collectorId: string, id: string): Promise<{ record: SnapshotRecord; archive: Buffer } | null>;
+  saveDoctorVerdict(record: DoctorVerdictRecord): Promise<void>;
+  getDoctorVerdict(collectorId: string): Promise<DoctorVerdictRecord | null>;
 }

@@ -1,5 +1,5 @@
 import type { CollectorType, ComponentGraph, Signal } from "../../common/model/index.js";
-import type { EventSeverity, EventType, TokenKind } from "../../common/protocol/index.js";
+import type { DoctorVerdict, EventSeverity, EventType, TokenKind } from "../../common/protocol/index.js";
 import type { FlowDirection } from "../../common/telemetry/index.js";
 
 export interface EnrollmentTokenRecord {
@@ -102,4 +102,25 @@ export interface IngestBatch {
   rateStates?: RateStateRecord[];
   collectors?: { id: string; patch: Partial<Omit<CollectorRecord, "id" | "enrolledAt">> }[];
   events?: NewEvent[];
+}
+
+/** A support snapshot an agent uploaded (the archive itself is fetched separately: it can be megabytes). */
+export interface SnapshotRecord {
+  id: string;
+  collectorId: string;
+  /** The marker id the agent wrote into the archive, also in the `snapshot_stored` event. */
+  markerId: string;
+  fileName: string;
+  sizeBytes: number;
+  sha256: string;
+  /** The agent cut the archive at its size cap. */
+  truncated: boolean;
+  createdAt: number;
+}
+
+/** The last doctor verdict the relay got from a collector's agent, and when. */
+export interface DoctorVerdictRecord {
+  collectorId: string;
+  verdict: DoctorVerdict;
+  at: number;
 }
