@@ -276,8 +276,21 @@ export class CanvasRenderer {
     ctx.fillRect(node.x, node.y + 3, 4, node.h - 6);
     if (!text) return;
     ctx.fillStyle = THEME.nodeText;
-    ctx.font = `12px ${THEME.font}`;
     ctx.textBaseline = "middle";
+    if (node.kind === "pipeline") {
+      ctx.font = `600 12px ${THEME.font}`;
+      ctx.fillText(`${node.label} · ${node.detail}`, node.x + 12, node.y + 14, node.w - 18);
+      ctx.font = `12px ${THEME.font}`;
+      ctx.fillStyle = THEME.detailText;
+      const lines = node.lines ?? [];
+      for (const [i, line] of lines.entries()) {
+        const ly = node.y + 32 + i * 16;
+        if (ly > node.y + node.h - 8) break;
+        ctx.fillText(line, node.x + 12, ly, node.w - 18);
+      }
+      return;
+    }
+    ctx.font = `12px ${THEME.font}`;
     ctx.fillText(node.label, node.x + 10, node.y + node.h / 2, node.w - 16);
   }
 

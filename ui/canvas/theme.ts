@@ -10,7 +10,7 @@ export const THEME = {
   nodeFill: "#f8fafc",
   nodeStroke: "#94a3b8",
   nodeText: "#0f172a",
-  kind: { source: "#15803d", processor: "#475569", destination: "#c2410c", collector: "#1d4ed8" },
+  kind: { source: "#15803d", processor: "#475569", pipeline: "#1d4ed8", destination: "#c2410c", collector: "#1d4ed8" },
   status: { healthy: "#15803d", degraded: "#b45309", no_telemetry: "#64748b", agent_offline: "#b91c1c" } as Record<
     string,
     string

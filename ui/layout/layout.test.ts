@@ -234,6 +234,30 @@ describe("layoutTopology lays each collector out left to right and stacks collec
   });
 });
 
+describe("edges that name the collector itself (the relay's source -> collector -> destination)", () => {
+  const c = collector("c9", "web-09", [
+    edge("otelcol.receiver.otlp.in", "c9", 20),
+    edge("c9", "otelcol.exporter.otlphttp.out", 18, { state: "live" }),
+  ]);
+  const l = layoutTopology({ collectors: [c] }, { now: NOW });
+
+  it("draw the collector as one pipeline node listing its processors, between sources and destinations", () => {
+    const hub = l.nodes.find((n) => n.kind === "pipeline");
+    expect(hub).toMatchObject({ id: "c9/c9", detail: "2 processors", lines: ["batch.b", "filter.f"] });
+    const x = (id: string) => l.nodes.find((n) => n.id === id)?.x ?? Number.NaN;
+    expect(x("c9/otelcol.receiver.otlp.in")).toBeLessThan(hub?.x ?? 0);
+    expect(hub?.x ?? 0).toBeLessThan(x("c9/otelcol.exporter.otlphttp.out"));
+    expect(l.nodes.filter((n) => n.kind === "processor")).toEqual([]);
+  });
+
+  it("name the collector end 'collector' in edge texts", () => {
+    expect(l.edges.map((e) => `${e.host}: ${e.from} -> ${e.to} ${e.label}`)).toEqual([
+      "web-09: otelcol.receiver.otlp.in -> collector 20/s",
+      "web-09: collector -> otelcol.exporter.otlphttp.out 18/s",
+    ]);
+  });
+});
+
 describe("hit testing finds what the pointer is over", () => {
   const layout = layoutTopology({ collectors: [collector("c1", "web-01", pipeline([10, 20, 30]))] }, { now: NOW });
   it("finds an edge by a point on its curve, a node inside its box, the frame elsewhere, nothing outside", () => {
@@ -264,11 +288,13 @@ describe("scale", () => {
       ];
       collectors.push(collector(`c${i}`, `host-${i}`, edges, { components }));
     }
+    // The second run is what every live update costs once the page is warm.
+    layoutTopology({ collectors }, { now: NOW });
     const started = performance.now();
     const layout = layoutTopology({ collectors }, { now: NOW });
     const elapsed = performance.now() - started;
     expect(layout.edges).toHaveLength(20_000);
-    expect(elapsed).toBeLessThan(1500);
+    expect(elapsed).toBeLessThan(1000);
     const [start, end] = visibleBands(layout, 0, 1000);
     expect(start).toBe(0);
     expect(end).toBeGreaterThan(1);

@@ -13,11 +13,14 @@ const BAND_GAP = 18;
 /** An OTLP rate older than this is not "live" any more, whatever the relay's state says. */
 const STALE_AFTER_MS = 2 * 60_000;
 
-const STALE_STATES = new Set(["stale", "no_push", "no_data", "silent", "expired"]);
+const STALE_STATES = new Set(["stale", "no_push", "silent", "expired"]);
+const LIVE_STATES = new Set(["live", "active", "ok"]);
 const WAITING_STATES = new Set(["waiting", "pending", "first_sample", "waiting_for_second_sample"]);
 
+const PLAIN = /^[a-z_]*$/;
+
 function norm(word: string): string {
-  return word.toLowerCase().replace(/[\s-]+/g, "_");
+  return PLAIN.test(word) ? word : word.toLowerCase().replace(/[\s-]+/g, "_");
 }
 
 /** How an edge is drawn and why: the one place that turns relay edge states into words. */
@@ -28,18 +31,18 @@ export function edgeStatus(
 ): { state: EdgeState; reason: string | null } {
   const state = norm(edge.state);
   const pushedAt = lastPushAt ?? edge.updatedAt;
-  const silence = pushedAt === null ? null : `no OTLP push for ${formatAge(now - pushedAt)}`;
+  const silence = () => (pushedAt === null ? null : `no OTLP push for ${formatAge(now - pushedAt)}`);
   if (state === "orphan") return { state: "inactive", reason: "orphan" };
   if (norm(edge.via) === "agent")
     return { state: edge.ratePerSecond === null ? "inactive" : "agent", reason: "via agent" };
-  if (STALE_STATES.has(state)) return { state: "inactive", reason: edge.reason ?? silence ?? "no OTLP push yet" };
+  if (STALE_STATES.has(state)) return { state: "inactive", reason: edge.reason ?? silence() ?? "no OTLP push yet" };
   if (edge.ratePerSecond === null) {
-    if (WAITING_STATES.has(state) || state === "active")
+    if (WAITING_STATES.has(state) || LIVE_STATES.has(state))
       return { state: "inactive", reason: edge.reason ?? "waiting for second sample" };
     return { state: "inactive", reason: edge.reason ?? state.replace(/_/g, " ") };
   }
   if (edge.updatedAt !== null && now - edge.updatedAt > STALE_AFTER_MS) {
-    return { state: "inactive", reason: edge.reason ?? silence };
+    return { state: "inactive", reason: edge.reason ?? silence() };
   }
   return { state: "active", reason: null };
 }
@@ -79,9 +82,20 @@ function columnsOf(components: TopologyComponent[], edges: TopologyEdge[]): Map<
   return col;
 }
 
-/** Components an edge names that the graph lacks (e.g. orphan throughput) get a node on the matching side. */
-function withMissingEndpoints(c: TopologyCollector): TopologyComponent[] {
-  const known = new Set(c.components.map((x) => x.id));
+/**
+ * The components to draw. Edges that name the collector itself (source -> collector -> destination) get one
+ * `pipeline` node standing for it, which lists the processors; components an edge names that the graph lacks
+ * (e.g. orphan throughput) get a node on the matching side.
+ */
+function drawnComponents(c: TopologyCollector, hub: boolean): TopologyComponent[] {
+  const base = hub
+    ? [
+        ...c.components.filter((x) => x.kind === "source"),
+        { id: c.id, kind: "processor" as const, type: "pipeline" },
+        ...c.components.filter((x) => x.kind === "destination"),
+      ]
+    : c.components;
+  const known = new Set(base.map((x) => x.id));
   const extra: TopologyComponent[] = [];
   for (const e of c.edges) {
     if (!known.has(e.from)) {
@@ -93,7 +107,7 @@ function withMissingEndpoints(c: TopologyCollector): TopologyComponent[] {
       extra.push({ id: e.to, kind: "destination", type: "not in config" });
     }
   }
-  return extra.length === 0 ? c.components : [...c.components, ...extra];
+  return extra.length === 0 ? base : [...base, ...extra];
 }
 
 function shortLabel(id: string): string {
@@ -124,7 +138,8 @@ export function layoutTopology(topology: Topology, options: LayoutOptions): Layo
   let width = 0;
 
   for (const c of collectors) {
-    const components = withMissingEndpoints(c);
+    const hub = c.edges.some((e) => e.from === c.id || e.to === c.id);
+    const components = drawnComponents(c, hub);
     const col = columnsOf(components, c.edges);
     const columns: TopologyComponent[][] = [];
     for (const comp of components) {
@@ -135,7 +150,11 @@ export function layoutTopology(topology: Topology, options: LayoutOptions): Layo
     // Order each column by the mean row of its predecessors: fewer crossings, stable for equal keys.
     const row = new Map<string, number>();
     const preds = new Map<string, string[]>();
-    for (const e of c.edges) preds.set(e.to, [...(preds.get(e.to) ?? []), e.from]);
+    for (const e of c.edges) {
+      const list = preds.get(e.to);
+      if (list) list.push(e.from);
+      else preds.set(e.to, [e.from]);
+    }
     columns.forEach((members, ci) => {
       if (ci > 0) {
         const key = (id: string) => {
@@ -149,7 +168,10 @@ export function layoutTopology(topology: Topology, options: LayoutOptions): Layo
       for (const [ri, m] of members.entries()) row.set(m.id, ri);
     });
 
-    const rows = Math.max(1, ...columns.map((m) => m.length));
+    const processors = c.components.filter((x) => x.kind === "processor");
+    // The pipeline node lists its processors under its title: give it room for them.
+    const hubRows = hub ? Math.ceil((44 + 16 * processors.length + ROW_GAP) / (nodeH + ROW_GAP)) : 1;
+    const rows = Math.max(1, hubRows, ...columns.map((m) => m.length));
     const bandH = HEADER + PAD + rows * nodeH + (rows - 1) * ROW_GAP + PAD;
     const bandW = PAD * 2 + Math.max(1, columns.length) * nodeW + Math.max(0, columns.length - 1) * COLUMN_GAP;
     width = Math.max(width, bandW);
@@ -180,17 +202,31 @@ export function layoutTopology(topology: Topology, options: LayoutOptions): Layo
       const colH = members.length * nodeH + Math.max(0, members.length - 1) * ROW_GAP;
       const top = y + HEADER + PAD + (rows * nodeH + (rows - 1) * ROW_GAP - colH) / 2;
       members.forEach((m, ri) => {
-        const node: LayoutNode = {
-          id: `${c.id}/${m.id}`,
-          collectorId: c.id,
-          x: PAD + ci * (nodeW + COLUMN_GAP),
-          y: top + ri * (nodeH + ROW_GAP),
-          w: nodeW,
-          h: nodeH,
-          kind: m.kind as LayoutNodeKind,
-          label: shortLabel(m.id),
-          detail: m.type,
-        };
+        const isHub = hub && m.id === c.id;
+        const node: LayoutNode = isHub
+          ? {
+              id: `${c.id}/${m.id}`,
+              collectorId: c.id,
+              x: PAD + ci * (nodeW + COLUMN_GAP),
+              y: y + HEADER + PAD,
+              w: nodeW,
+              h: rows * nodeH + (rows - 1) * ROW_GAP,
+              kind: "pipeline",
+              label: "pipeline",
+              detail: `${processors.length} processor${processors.length === 1 ? "" : "s"}`,
+              lines: processors.map((p) => shortLabel(p.id)),
+            }
+          : {
+              id: `${c.id}/${m.id}`,
+              collectorId: c.id,
+              x: PAD + ci * (nodeW + COLUMN_GAP),
+              y: top + ri * (nodeH + ROW_GAP),
+              w: nodeW,
+              h: nodeH,
+              kind: m.kind as LayoutNodeKind,
+              label: shortLabel(m.id),
+              detail: m.type,
+            };
         at.set(m.id, node);
         nodes.push(node);
       });
@@ -206,8 +242,10 @@ export function layoutTopology(topology: Topology, options: LayoutOptions): Layo
       outDegree.set(e.from, (outDegree.get(e.from) ?? 0) + 1);
     }
     // Ports: several edges on one side of a node attach at spread-out points, ordered by the far end's height.
-    const portY = (node: LayoutNode, rank: number, count: number) =>
-      count <= 1 ? node.y + node.h / 2 : node.y + 4 + ((node.h - 8) * rank) / (count - 1);
+    const portY = (node: LayoutNode, rank: number, count: number) => {
+      const span = Math.min(node.h - 8, (count - 1) * (nodeH + ROW_GAP));
+      return count <= 1 ? node.y + node.h / 2 : node.y + (node.h - span) / 2 + (span * rank) / (count - 1);
+    };
     const centre = (id: string) => {
       const n = at.get(id);
       return n ? n.y + n.h / 2 : 0;
@@ -216,16 +254,21 @@ export function layoutTopology(topology: Topology, options: LayoutOptions): Layo
     const rankOut = new Map<number, number>();
     const byTarget = new Map<string, number[]>();
     const bySource = new Map<string, number[]>();
-    c.edges.forEach((e, i) => {
-      byTarget.set(e.to, [...(byTarget.get(e.to) ?? []), i]);
-      bySource.set(e.from, [...(bySource.get(e.from) ?? []), i]);
-    });
+    for (const [i, e] of c.edges.entries()) {
+      const t = byTarget.get(e.to);
+      if (t) t.push(i);
+      else byTarget.set(e.to, [i]);
+      const f = bySource.get(e.from);
+      if (f) f.push(i);
+      else bySource.set(e.from, [i]);
+    }
     for (const list of byTarget.values()) {
-      list.sort((x, y) => centre(c.edges[x]?.from ?? "") - centre(c.edges[y]?.from ?? "") || x - y);
+      if (list.length > 1)
+        list.sort((x, y) => centre(c.edges[x]?.from ?? "") - centre(c.edges[y]?.from ?? "") || x - y);
       for (const [rank, edgeIndex] of list.entries()) rankIn.set(edgeIndex, rank);
     }
     for (const list of bySource.values()) {
-      list.sort((x, y) => centre(c.edges[x]?.to ?? "") - centre(c.edges[y]?.to ?? "") || x - y);
+      if (list.length > 1) list.sort((x, y) => centre(c.edges[x]?.to ?? "") - centre(c.edges[y]?.to ?? "") || x - y);
       for (const [rank, edgeIndex] of list.entries()) rankOut.set(edgeIndex, rank);
     }
     c.edges.forEach((e, i) => {
@@ -243,8 +286,8 @@ export function layoutTopology(topology: Topology, options: LayoutOptions): Layo
         id: `${c.id}/${i}`,
         collectorId: c.id,
         host: c.hostname,
-        from: e.from,
-        to: e.to,
+        from: e.from === c.id ? "collector" : e.from,
+        to: e.to === c.id ? "collector" : e.to,
         points: [p0, p1, p2, p3],
         width: hasRate ? widthStep(e.ratePerSecond, maxRate) : 1,
         label: hasRate && e.ratePerSecond !== null ? formatRate(e.ratePerSecond) : "no data",

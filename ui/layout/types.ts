@@ -5,7 +5,8 @@ export interface Point {
   y: number;
 }
 
-export type LayoutNodeKind = "collector" | "source" | "processor" | "destination";
+/** `pipeline`: the collector itself between its sources and destinations (edges that name the collector id). */
+export type LayoutNodeKind = "collector" | "source" | "processor" | "pipeline" | "destination";
 
 export interface LayoutNode {
   /** `collectorId` for the collector frame, `collectorId/componentId` for a component. */
@@ -21,6 +22,8 @@ export interface LayoutNode {
   detail: string;
   /** Collector frames only: the collector's status word (healthy, degraded, ...). */
   status?: string;
+  /** Pipeline nodes only: the processors the collector runs, one per line. */
+  lines?: string[];
 }
 
 /** active: a fresh OTLP rate; agent: a rate from the agent's summary; inactive: no rate to show. */

@@ -131,6 +131,7 @@ export function parseTopology(v: unknown): Topology {
     collectors: arr(o.collectors, "/api/v1/topology collectors").map((c, i) =>
       parseTopologyCollector(c, `collectors[${i}]`),
     ),
+    generatedAt: optTime(o.generatedAt),
   };
 }
 

@@ -194,6 +194,12 @@ export class RelayStore {
   setWindow(window: RateWindow): void {
     if (window === this.state.window) return;
     this.set({ window });
+    // The stream is per window: reconnect so pushes carry the numbers of the chosen one.
+    if (this.source) {
+      this.source.close();
+      this.source = null;
+      this.connect();
+    }
     void this.refresh().catch((error: unknown) => this.set({ error: messageOf(error) }));
   }
 
@@ -210,7 +216,7 @@ export class RelayStore {
           this.request(`${API.topology}?window=${this.state.window}`).then(parseTopology),
           this.request(API.collectors).then(parseCollectors),
         ]);
-        this.set({ topology, topologyAt: Date.now(), collectors, error: null });
+        this.set({ topology, topologyAt: topology.generatedAt ?? Date.now(), collectors, error: null });
         for (const id of this.watchedEvents) await this.loadEvents(id).catch(() => undefined);
       } while (this.refreshAgain);
     };
@@ -218,6 +224,21 @@ export class RelayStore {
       this.refreshInFlight = null;
     });
     return this.refreshInFlight;
+  }
+
+  private collectorsInFlight = false;
+
+  private async refreshCollectors(): Promise<void> {
+    if (this.collectorsInFlight) return;
+    this.collectorsInFlight = true;
+    try {
+      this.set({ collectors: parseCollectors(await this.request(API.collectors)) });
+      for (const id of this.watchedEvents) await this.loadEvents(id).catch(() => undefined);
+    } catch {
+      // the next stream message or poll retries
+    } finally {
+      this.collectorsInFlight = false;
+    }
   }
 
   async loadEvents(collectorId: string): Promise<CollectorEvent[]> {
@@ -259,7 +280,7 @@ export class RelayStore {
     this.startPolling();
     if (!this.makeSource || this.source) return;
     this.set({ live: "connecting" });
-    const source = this.makeSource(`${this.base}${API.stream}`);
+    const source = this.makeSource(`${this.base}${API.stream}?window=${this.state.window}`);
     this.source = source;
     source.onopen = () => {
       this.backoffMs = 500;
@@ -279,9 +300,11 @@ export class RelayStore {
   }
 
   private onStreamMessage(data: string): void {
-    const topology = this.state.window === "1m" ? topologyFromStreamMessage(data) : null;
+    const topology = topologyFromStreamMessage(data);
     if (topology) {
-      this.set({ topology, topologyAt: Date.now() });
+      this.set({ topology, topologyAt: topology.generatedAt ?? Date.now() });
+      // The list's last-push times come from /api/v1/collectors; keep them in step without blocking the canvas.
+      void this.refreshCollectors();
       return;
     }
     void this.refresh().catch(() => undefined);

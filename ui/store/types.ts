@@ -42,6 +42,8 @@ export interface TopologyCollector {
 
 export interface Topology {
   collectors: TopologyCollector[];
+  /** The relay's clock when it built this topology (ms), if it says. */
+  generatedAt?: number | null;
 }
 
 export interface CollectorSummary {
