@@ -13,6 +13,7 @@ import {
   sessionRoutes,
 } from "../auth/index.js";
 import { defaultPublicUrl, type RelayConfig } from "../config/index.js";
+import { diagnosticsRoutes } from "../diagnostics/index.js";
 import { enrollRoutes } from "../enroll/index.js";
 import { Fleet } from "../ingest/index.js";
 import { installPaths, installRoutes } from "../install/index.js";
@@ -135,6 +136,7 @@ export async function buildRelay(config: RelayConfig, options: RelayOptions = {}
       },
     }),
   );
+  await app.register(async (scope) => diagnosticsRoutes(scope, { store, operator, now, agents, fleet }));
   await app.register(async (scope) => liveRoutes(scope, { operator, broadcaster, build: topology }));
   await app.register(async (scope) =>
     installRoutes(scope, { publicUrl: () => publicUrl, ...installPaths(config.uiDir, process.env) }),
