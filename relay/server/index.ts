@@ -122,7 +122,17 @@ export async function buildRelay(config: RelayConfig, options: RelayOptions = {}
   await app.register(async (scope) => agentLinkRoutes(scope, { store, hub: agents, now }));
   await app.register(async (scope) => otlpRoutes(scope, { store, sink: fleet, credentials, now }));
   await app.register(async (scope) => enrollRoutes(scope, { store, operator, publicUrl: () => publicUrl, now }));
-  await app.register(async (scope) => opampRoutes(scope, { store, publicUrl: () => publicUrl, now }));
+  await app.register(async (scope) =>
+    opampRoutes(scope, {
+      store,
+      publicUrl: () => publicUrl,
+      now,
+      onGraph: async (collector, graph, at) => {
+        await fleet.graph(collector, graph, at);
+        credentials.forgetCollector(collector.id);
+      },
+    }),
+  );
   await app.register(async (scope) =>
     apiRoutes(scope, {
       store,
