@@ -54,7 +54,8 @@ export class CollectorPage extends LitElement {
           <th scope="col">Failed</th><th scope="col">Via</th><th scope="col">State</th></tr></thead>
         <tbody>${c.edges.map((e) => {
           const s = edgeStatus(e, c.lastPushAt, now);
-          return html`<tr><td><code>${e.from}</code></td><td><code>${e.to}</code></td><td>${e.signal ?? "–"}</td>
+          const name = (id: string) => (id === c.id ? html`<em>pipeline</em>` : html`<code>${id}</code>`);
+          return html`<tr><td>${name(e.from)}</td><td>${name(e.to)}</td><td>${e.signal ?? "–"}</td>
             <td>${e.ratePerSecond === null ? "–" : formatRate(e.ratePerSecond)}</td>
             <td>${e.failedPerSecond ? formatRate(e.failedPerSecond) : "–"}</td><td>${e.via}</td>
             <td>${s.state === "active" ? "active" : s.reason}</td></tr>`;

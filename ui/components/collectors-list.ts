@@ -31,7 +31,7 @@ export class CollectorsList extends LitElement {
         <tbody>
           ${list.map((c) => {
             const t = byId.get(c.id);
-            const host = hostSummary({ ...c.hostMetrics, ...(t?.hostMetrics ?? {}) });
+            const host = hostSummary({ ...c.hostMetrics, ...(t?.hostMetrics ?? {}) }, this.now);
             const status = t?.status ?? "unknown";
             const reason = t?.statusReason ?? (c.lastRejection ? `push rejected: ${c.lastRejection.reason}` : null);
             return html`<tr data-collector=${c.id}>

@@ -16,7 +16,8 @@ describe("host metrics read as CPU, memory and uptime", () => {
       { process_rss_bytes: 150 * 1024 ** 2, process_uptime_seconds: 30 },
       { cpu: "–", memory: "150 MiB", uptime: "30 s" },
     ],
-  ])("%j", (metrics, expected) => expect(hostSummary(metrics)).toEqual(expected));
+    [{ process_start_time_seconds: 1_000 }, { cpu: "–", memory: "–", uptime: "1 h" }],
+  ])("%j", (metrics, expected) => expect(hostSummary(metrics, 4_600_000)).toEqual(expected));
 
   it.each([
     [null, "never"],

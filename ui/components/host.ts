@@ -7,11 +7,17 @@ function first(metrics: Record<string, number>, names: string[]): number | undef
 }
 
 /** CPU %, memory, uptime as display text; "–" when the host has not reported it. */
-export function hostSummary(metrics: Record<string, number>): { cpu: string; memory: string; uptime: string } {
+export function hostSummary(
+  metrics: Record<string, number>,
+  now = Date.now(),
+): { cpu: string; memory: string; uptime: string } {
   const cpu = first(metrics, ["cpu_utilization", "system.cpu.utilization", "cpu"]);
   const memRatio = first(metrics, ["memory_utilization", "system.memory.utilization"]);
   const memBytes = first(metrics, ["memory_usage_bytes", "system.memory.usage", "process_rss_bytes"]);
-  const uptime = first(metrics, ["uptime_seconds", "system.uptime", "process_uptime_seconds"]);
+  const started = first(metrics, ["process_start_time_seconds"]);
+  const uptime =
+    first(metrics, ["uptime_seconds", "system.uptime", "process_uptime_seconds"]) ??
+    (started === undefined ? undefined : Math.max(0, now / 1000 - started));
   const pct = (r: number) => `${(r <= 1 ? r * 100 : r).toFixed(0)} %`;
   return {
     cpu: cpu === undefined ? "–" : pct(cpu),

@@ -27,7 +27,7 @@ export const base = css`
   label { display: inline-flex; flex-direction: column; gap: 4px; font-weight: 600; font-size: 13px; }
   table { border-collapse: collapse; width: 100%; background: #fff; }
   th, td { text-align: left; padding: 8px 10px; border-bottom: 1px solid #e2e8f0; vertical-align: top; }
-  th { font-size: 12px; text-transform: uppercase; letter-spacing: 0.04em; color: #475467; }
+  thead th { font-size: 12px; text-transform: uppercase; letter-spacing: 0.04em; color: #475467; }
   code, pre { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 13px; }
   pre { background: #0f172a; color: #e2e8f0; padding: 12px; border-radius: 6px; overflow-x: auto; white-space: pre-wrap; word-break: break-all; }
   .muted { color: #475467; }

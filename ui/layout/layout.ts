@@ -213,7 +213,10 @@ export function layoutTopology(topology: Topology, options: LayoutOptions): Layo
               h: rows * nodeH + (rows - 1) * ROW_GAP,
               kind: "pipeline",
               label: "pipeline",
-              detail: `${processors.length} processor${processors.length === 1 ? "" : "s"}`,
+              detail:
+                processors.length === 0
+                  ? "no processors"
+                  : `${processors.length} processor${processors.length === 1 ? "" : "s"}`,
               lines: processors.map((p) => shortLabel(p.id)),
             }
           : {
