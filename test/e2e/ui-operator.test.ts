@@ -217,6 +217,37 @@ describe("the operator UI shows the fleet, its live rates and its problems in a 
     await ui.page.locator("lm-graph canvas").screenshot({ path: join(OUTPUT, "canvas.png") });
   });
 
+  it("explains an edge on hover and narrows the canvas by search", async () => {
+    const point = await ui.page.evaluate(() => {
+      const hook = window.__linkmeshCanvas;
+      const edge = hook?.layout()?.edges.find((e) => e.host === "db-01" && e.to === "collector");
+      const canvas = document
+        .querySelector("linkmesh-app")
+        ?.shadowRoot?.querySelector("lm-topology")
+        ?.shadowRoot?.querySelector("lm-graph")
+        ?.shadowRoot?.querySelector("canvas");
+      if (!hook || !edge || !canvas) return null;
+      const view = hook.getView();
+      const box = canvas.getBoundingClientRect();
+      return { x: box.left + view.x + edge.labelAt.x * view.scale, y: box.top + view.y + edge.labelAt.y * view.scale };
+    });
+    expect(point).not.toBeNull();
+    await ui.page.mouse.move(point?.x ?? 0, point?.y ?? 0);
+    const tip = ui.page.locator("lm-graph [role=tooltip]");
+    await expect.poll(() => tip.textContent()).toContain("otelcol.receiver.otlp.apps → collector");
+    expect(await tip.textContent()).toContain("db-01 · 1.5k/s");
+
+    await ui.page.getByLabel("Search host or component").fill("db-01");
+    await expect
+      .poll(drawnLines)
+      .toEqual([
+        "db-01: otelcol.receiver.otlp.apps -> collector 1.5k/s",
+        "db-01: collector -> otelcol.exporter.otlphttp.mimir 1.2k/s",
+      ]);
+    await ui.page.getByLabel("Search host or component").fill("");
+    await expect.poll(async () => (await drawnLines()).length).toBe(5);
+  });
+
   it("updates the canvas live when a new push changes a rate (no reload)", async () => {
     await expect
       .poll(() => ui.page.locator("lm-topology .legend [role=status]").textContent(), { timeout: 10_000 })
