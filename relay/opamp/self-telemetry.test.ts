@@ -148,15 +148,49 @@ describe("otelcol self-telemetry of an OpAMP-enrolled collector", () => {
     expect(ratesOf("asDouble")).toEqual(EXPECTED_RATES);
   });
 
-  // otelcol's Go SDK exports Int64 counters as as_int. relay/otlp reads the proto3 default as_double (0) of a
-  // protobufjs message before as_int, so every int point decodes as 0 today. When that is fixed this test starts
-  // failing: turn `it.fails` into `it`.
-  it.fails("turns two pushes 30 s apart into per-component rates (int-valued points, as otelcol sends)", () => {
+  it("turns two pushes 30 s apart into per-component rates (int-valued points, as otelcol sends)", () => {
     expect(ratesOf("asInt")).toEqual(EXPECTED_RATES);
   });
 
-  it.todo(
-    "otelcol.*.items metrics (gate telemetry.newPipelineTelemetry) carry otelcol.component.id as scope attributes; " +
-      "relay/otlp drops scope attributes today, so they cannot be classified",
-  );
+  it("reads otelcol.component.id from scope attributes (pipeline telemetry of connectors)", () => {
+    const request = {
+      resourceMetrics: [
+        {
+          resource: { attributes: [] },
+          scopeMetrics: [
+            {
+              scope: {
+                name: "go.opentelemetry.io/collector/service",
+                attributes: [
+                  { key: "otelcol.component.id", value: { stringValue: "count/spans" } },
+                  { key: "otelcol.component.kind", value: { stringValue: "connector" } },
+                ],
+              },
+              metrics: [
+                {
+                  name: "otelcol.connector.consumed.items",
+                  sum: {
+                    aggregationTemporality: 2,
+                    isMonotonic: true,
+                    dataPoints: [
+                      {
+                        attributes: [{ key: "otel.signal", value: { stringValue: "traces" } }],
+                        timeUnixNano: (BigInt(T0_MS) * 1_000_000n).toString(),
+                        asInt: 42,
+                      },
+                    ],
+                  },
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    };
+    const body = ExportMetricsServiceRequest.encode(ExportMetricsServiceRequest.fromObject(request)).finish();
+    const [point] = decodeProtobufMetrics(body);
+    expect(point?.value).toBe(42);
+    const c = point && classifySeries(point.name, point.attributes, "otelcol-contrib");
+    expect(c && `${c.componentId}:${c.signal}:${c.direction}`).toBe("count/spans:traces:in");
+  });
 });

@@ -79,9 +79,10 @@ function temporalityOf(value: unknown): Temporality {
   return "unspecified";
 }
 
+/** Own properties only: protobufjs puts proto3 defaults (asDouble = 0) on the prototype, so `in` would lie. */
 function numberValue(point: Loose): number {
-  if (point.asDouble !== undefined && point.asDouble !== null) return toNumber(point.asDouble);
-  if (point.asInt !== undefined && point.asInt !== null) return toNumber(point.asInt);
+  if (Object.hasOwn(point, "asDouble") && point.asDouble !== null) return toNumber(point.asDouble);
+  if (Object.hasOwn(point, "asInt") && point.asInt !== null) return toNumber(point.asInt);
   return toNumber(point.count);
 }
 
@@ -93,6 +94,9 @@ export function flattenMetricsRequest(request: unknown): MetricPoint[] {
     if (!rm) continue;
     const resource = attributesOf(asRecord(rm.resource)?.attributes);
     for (const smItem of asArray(rm.scopeMetrics)) {
+      // otelcol's newer pipeline telemetry carries `otelcol.component.id` as a scope attribute.
+      const scopeAttributes = attributesOf(asRecord(asRecord(smItem)?.scope)?.attributes);
+      const hasScopeAttributes = Object.keys(scopeAttributes).length > 0;
       for (const metricItem of asArray(asRecord(smItem)?.metrics)) {
         const metric = asRecord(metricItem);
         if (!metric || typeof metric.name !== "string") continue;
@@ -111,7 +115,9 @@ export function flattenMetricsRequest(request: unknown): MetricPoint[] {
             kind: data.kind,
             temporality,
             monotonic: data.body.isMonotonic === true,
-            attributes: attributesOf(dp.attributes),
+            attributes: hasScopeAttributes
+              ? { ...scopeAttributes, ...attributesOf(dp.attributes) }
+              : attributesOf(dp.attributes),
             startTimeMs: nanosToMs(dp.startTimeUnixNano),
             timeMs: nanosToMs(dp.timeUnixNano),
             value: numberValue(dp),

@@ -28,9 +28,9 @@ export interface CollectorInput {
 
 /** The id a row's component has in the graph: otelcol graph ids may be section-qualified (`receiver:otlp`). */
 export function graphIdsOf(component: Component): string[] {
-  const ids = [component.id];
-  if (component.otelcol) ids.push(canonicalComponentId(component.otelcol.id));
-  return ids;
+  if (!component.otelcol) return [component.id];
+  // For most otelcol ids the canonical spelling is the id itself: list it once, or its rows count twice.
+  return [...new Set([component.id, canonicalComponentId(component.otelcol.id)])];
 }
 
 export function buildCollectorTopology(input: CollectorInput, now: number, window: RateWindow): TopologyCollector {

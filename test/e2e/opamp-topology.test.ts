@@ -169,16 +169,11 @@ describe("an OpAMP-enrolled otelcol-contrib on the canvas", () => {
     expect(edge("otel-double", "otlp_http/backend")?.ratePerSecond).toBeCloseTo(RATE, 0);
   });
 
-  // Known bug in relay/topology: graphIdsOf returns [id, canonicalComponentId(otelcol.id)] without de-duplicating,
-  // so a component whose type has no alias (otlp, batch, debug) has its rows counted twice (80/s here).
-  // When fixed this starts failing: turn `it.fails` into `it`.
-  it.fails("the source edge carries the receiver's accepted rate", () => {
+  it("the source edge carries the receiver's accepted rate", () => {
     expect(edge("otel-double", "otlp")?.ratePerSecond).toBeCloseTo(RATE, 0);
   });
 
-  // Known bug in relay/otlp: numberValue reads the proto3 default as_double (0) of a protobufjs message before
-  // as_int, so int-valued points (every otelcol Int64 counter) decode as 0. When fixed: turn `it.fails` into `it`.
-  it.fails("int-valued points (as the otelcol Go SDK sends them) give the same rates", () => {
+  it("int-valued points (as the otelcol Go SDK sends them) give the same rates", () => {
     expect(edge("otel-int", "otlp_http/backend")?.ratePerSecond).toBeCloseTo(RATE, 0);
   });
 });
