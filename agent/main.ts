@@ -3,9 +3,11 @@
 
 import { Command, Option } from "commander";
 import { applyBootstrap, BootstrapError } from "./bootstrap/index.js";
-import { DaemonError, startDaemon } from "./daemon/index.js";
+import { AGENT_VERSION, DaemonError, startDaemon } from "./daemon/index.js";
+import { registerDoctorCommand } from "./doctor/index.js";
 import { EnrollError, enroll } from "./enroll/index.js";
 import { hostPaths } from "./paths/index.js";
+import { registerSnapshotCommand, SnapshotError } from "./snapshot/index.js";
 import { readStatus, renderStatus, statusVerdict } from "./status/index.js";
 
 const DEFAULT_ALLOY_HTTP = "http://127.0.0.1:12345";
@@ -90,7 +92,12 @@ program
   )
   .option("--health-interval <seconds>", "how often to report host health", seconds("--health-interval"), 30_000)
   .option("--heartbeat <seconds>", "heartbeat interval on the relay link", seconds("--heartbeat"), 15_000)
-  .option("--reconnect-max <seconds>", "longest wait between reconnects to the relay", seconds("--reconnect-max"), 60_000)
+  .option(
+    "--reconnect-max <seconds>",
+    "longest wait between reconnects to the relay",
+    seconds("--reconnect-max"),
+    60_000,
+  )
   .option("--silent-after <scrapes>", "scrapes without self-telemetry before a component counts as silent", "3")
   .action(
     async (opts: {
@@ -145,6 +152,9 @@ program
     process.exitCode = verdict.code;
   });
 
+registerDoctorCommand(program);
+registerSnapshotCommand(program, AGENT_VERSION);
+
 function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -162,6 +172,10 @@ program.parseAsync().catch((error: unknown) => {
   if (error instanceof DaemonError) {
     process.stderr.write(`linkmesh-agent: ${error.message}\n`);
     process.exit(2);
+  }
+  if (error instanceof SnapshotError) {
+    process.stderr.write(`linkmesh-agent: snapshot failed (${error.reason}): ${error.message}\n`);
+    process.exit(1);
   }
   if (error instanceof EnrollError) {
     process.stderr.write(`linkmesh-agent: ${error.message}\n`);

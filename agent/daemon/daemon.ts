@@ -6,6 +6,7 @@ import type { ComponentGraph } from "../../common/model/index.js";
 import type { AgentEvent, AgentReport } from "../../common/protocol/index.js";
 import { applyBootstrap, inspectBootstrap } from "../bootstrap/index.js";
 import { ConfigWatcher, describeDiff, diffGraphs, isEmptyDiff, readCollectorConfig } from "../config-watch/index.js";
+import { runDoctor } from "../doctor/index.js";
 import { type AgentSettings, readSettings } from "../enroll/index.js";
 import { HostHealthSampler, hostFacts } from "../health/index.js";
 import { type ClassifiedJournalEntry, JournalReader } from "../journal/index.js";
@@ -14,6 +15,7 @@ import { describeMismatch, findNamingMismatches, mismatchKey } from "../mismatch
 import { Outbox } from "../outbox/index.js";
 import type { HostPaths } from "../paths/index.js";
 import { exportActivity, Scraper, type ScrapeSummary } from "../scrape/index.js";
+import { snapshotReply } from "../snapshot/index.js";
 import { type AgentStatus, STATUS_REFRESH_MS, writeStatus } from "../status/index.js";
 import { EventThrottle, eventForJournalLine } from "./events.js";
 
@@ -140,6 +142,16 @@ class Daemon implements RunningDaemon {
         this.touch();
       },
     });
+    // Support asks through the relay: doctor's verdict, and the scrubbed snapshot (base64 in the reply).
+    const diagnostics = {
+      paths,
+      collectorType: settings.collectorType,
+      collectorHttp,
+      ...(options.unit !== undefined ? { unit: options.unit } : {}),
+      ...(options.journalDir !== undefined ? { journalDir: options.journalDir } : {}),
+    };
+    this.link.onRequest("doctor", () => runDoctor(diagnostics));
+    this.link.onRequest("snapshot", (params) => snapshotReply({ ...diagnostics, agentVersion: AGENT_VERSION }, params));
     this.journal = new JournalReader({
       unit: options.unit ?? (this.isAlloy ? "alloy.service" : "otelcol-contrib.service"),
       ...(options.journalDir !== undefined ? { directory: options.journalDir } : {}),

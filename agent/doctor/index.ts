@@ -12,4 +12,16 @@ export {
   runChecks,
   type ScrapePoint,
 } from "./checks.js";
+export { registerDoctorCommand } from "./command.js";
+export {
+  collectorVersionOf,
+  configFileOf,
+  type DoctorOptions,
+  defaultCollectorHttp,
+  defaultUnit,
+  gatherDoctorInput,
+  readJournal,
+  runDoctor,
+  timed,
+} from "./gather.js";
 export { renderVerdict } from "./render.js";
