@@ -204,8 +204,9 @@ describe("the operator UI shows the fleet, its live rates and its problems in a 
     ];
     await expect.poll(drawnLines, { timeout: 15_000 }).toEqual(expect.arrayContaining(expected));
     // The accessible edge list says the same as the canvas drew.
-    const listed = await ui.page.locator("lm-graph .edges li").allTextContents();
-    expect(listed).toEqual(expect.arrayContaining(expected));
+    await expect
+      .poll(() => ui.page.locator("lm-graph .edges li").allTextContents())
+      .toEqual(expect.arrayContaining(expected));
     // The largest edge is drawn at the widest step, a small one at the thinnest.
     const drawn = (await ui.page.evaluate(() => window.__linkmeshCanvas?.drawn() ?? [])) as (Drawn & {
       width: number;

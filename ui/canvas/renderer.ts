@@ -35,6 +35,8 @@ export interface RendererOptions {
 
 /** Below this zoom, collectors are drawn as bands only (no edges, no text): thousands of them stay fast. */
 const BANDS_ONLY_BELOW = 0.08;
+/** The accessible edge list follows the canvas once the view has rested this long. */
+const TEXT_LAYER_DELAY_MS = 150;
 /** Below this zoom, labels are skipped. */
 const TEXT_BELOW = 0.45;
 
@@ -51,6 +53,7 @@ export class CanvasRenderer {
   private frames = 0;
   private lastFrameMs = 0;
   private fitted = false;
+  private textTimer: ReturnType<typeof setTimeout> | null = null;
   private drag: { x: number; y: number; moved: boolean; id: number } | null = null;
   private readonly ctx: CanvasRenderingContext2D;
   private readonly cleanup: (() => void)[] = [];
@@ -157,6 +160,7 @@ export class CanvasRenderer {
 
   destroy(): void {
     if (this.frame !== null) cancelAnimationFrame(this.frame);
+    if (this.textTimer !== null) clearTimeout(this.textTimer);
     for (const c of this.cleanup) c();
   }
 
@@ -350,12 +354,28 @@ export class CanvasRenderer {
 
   // --- accessible text layer -----------------------------------------------------------------------
 
-  private syncTextLayer(layout: Layout | null, [start, end]: [number, number], lod: string): void {
-    const layer = this.options.textLayer;
-    if (!layer) return;
-    const key = `${this.layoutVersion}:${start}:${end}:${lod}`;
+  /** Rebuilding the list costs DOM work: while panning it is deferred until the view rests for a moment. */
+  private syncTextLayer(layout: Layout | null, range: [number, number], lod: string): void {
+    if (!this.options.textLayer) return;
+    const key = `${this.layoutVersion}:${range[0]}:${range[1]}:${lod}`;
     if (key === this.drawnKey) return;
     this.drawnKey = key;
+    if (this.textTimer !== null) clearTimeout(this.textTimer);
+    const edges = this.drawnEdges;
+    this.textTimer = setTimeout(() => {
+      this.textTimer = null;
+      this.writeTextLayer(layout, range, lod, edges);
+    }, TEXT_LAYER_DELAY_MS);
+  }
+
+  private writeTextLayer(
+    layout: Layout | null,
+    [start, end]: [number, number],
+    lod: string,
+    drawnEdges: readonly DrawnEdge[],
+  ): void {
+    const layer = this.options.textLayer;
+    if (!layer) return;
     const doc = layer.ownerDocument;
     const list = doc.createElement("ul");
     const limit = this.options.textLimit ?? 500;
@@ -364,10 +384,10 @@ export class CanvasRenderer {
       li.textContent = `${end - start} collectors shown as bands; zoom in or search to list their edges.`;
       list.append(li);
     }
-    for (const [i, e] of this.drawnEdges.entries()) {
+    for (const [i, e] of drawnEdges.entries()) {
       if (i >= limit) {
         const li = doc.createElement("li");
-        li.textContent = `and ${this.drawnEdges.length - limit} more edges; search to narrow.`;
+        li.textContent = `and ${drawnEdges.length - limit} more edges; search to narrow.`;
         list.append(li);
         break;
       }
