@@ -214,8 +214,9 @@ const cases: Case[] = [
       relayView: { ok: false, error: "this collector was deregistered", reason: "unknown_collector" },
     }),
     stuckAt: "relay_reach",
-    evidence: /reason=token_unknown_or_revoked_or_expired/,
-    fix: /re-enrol/,
+    evidence:
+      /collector token is refused too: reason=token_unknown_or_revoked_or_expired[\s\S]*no longer knows this collector/,
+    fix: /CollectorID was deregistered from the fleet: re-enrol/,
   },
   {
     name: "deregistered collector, seen through the agent token only",

@@ -248,6 +248,15 @@ function relayReach(input: DoctorInput): Outcome {
   }
   const evidence = [`POST ${target} without credentials answered 401 (reachable, auth wired)`];
   const token = input.collectorToken;
+  if (!input.relayView.ok && input.relayView.reason === "unknown_collector") {
+    // Deregistered: every token of the collector is revoked too; name the cause, not the symptom.
+    if (token?.ok && token.value.reason !== null)
+      evidence.push(`the collector token is refused too: reason=${token.value.reason}`);
+    return fail(
+      [...evidence, `the relay no longer knows this collector: ${input.relayView.error} (reason=unknown_collector)`],
+      rejectionFix("unknown_collector", input),
+    );
+  }
   if (token?.ok && token.value.reason !== null) {
     const reason = token.value.reason;
     return fail(
