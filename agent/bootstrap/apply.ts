@@ -3,7 +3,6 @@
 
 import { chmod, chown, readFile, rm, stat } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
-import { request } from "undici";
 import { writeFileAtomic } from "../files/index.js";
 import type { HostPaths } from "../paths/index.js";
 import { BootstrapError, type MergeResult, mergeBootstrap } from "./merge.js";
@@ -153,17 +152,18 @@ type ReloadResult =
 
 /** `POST /-/reload`: 200 "config reloaded" or 400 with Alloy's error text. */
 export async function reloadAlloy(collectorHttp: string): Promise<ReloadResult> {
-  let response: Awaited<ReturnType<typeof request>>;
+  // Node's built-in fetch: the agent stays small (undici's npm package alone is a megabyte of bundle).
+  let response: Response;
   try {
-    response = await request(`${collectorHttp.replace(/\/+$/, "")}${RELOAD_PATH}`, {
+    response = await fetch(`${collectorHttp.replace(/\/+$/, "")}${RELOAD_PATH}`, {
       method: "POST",
-      headersTimeout: 30_000,
-      bodyTimeout: 30_000,
+      signal: AbortSignal.timeout(30_000),
     });
   } catch (error) {
-    return { kind: "not_running", detail: (error as Error).message };
+    const cause = (error as { cause?: { message?: string } }).cause?.message;
+    return { kind: "not_running", detail: cause ?? (error as Error).message };
   }
-  const body = (await response.body.text()).trim();
-  if (response.statusCode >= 200 && response.statusCode < 300) return { kind: "reloaded" };
-  return { kind: "rejected", detail: body === "" ? `HTTP ${response.statusCode}` : body.slice(0, 2000) };
+  const body = (await response.text()).trim();
+  if (response.ok) return { kind: "reloaded" };
+  return { kind: "rejected", detail: body === "" ? `HTTP ${response.status}` : body.slice(0, 2000) };
 }

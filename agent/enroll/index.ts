@@ -3,7 +3,6 @@
 
 import { readFile } from "node:fs/promises";
 import { hostname as osHostname } from "node:os";
-import { request } from "undici";
 import type { CollectorType } from "../../common/model/index.js";
 import {
   ENROLL_PATH,
@@ -50,28 +49,28 @@ export async function enroll(options: {
   const hostname = options.hostname ?? osHostname();
   const body: EnrollRequest = { token: options.token, hostname, collectorType: options.collectorType };
   log(`enrolling ${hostname} (${options.collectorType}) with ${relayUrl}`);
-  let response: Awaited<ReturnType<typeof request>>;
+  let response: Response;
   try {
-    response = await request(`${relayUrl}${ENROLL_PATH}`, {
+    response = await fetch(`${relayUrl}${ENROLL_PATH}`, {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify(body),
-      headersTimeout: 15_000,
-      bodyTimeout: 15_000,
+      signal: AbortSignal.timeout(15_000),
     });
   } catch (error) {
+    const cause = (error as { cause?: { message?: string } }).cause?.message ?? (error as Error).message;
     throw new EnrollError(
       "relay_unreachable",
-      `cannot reach the relay at ${relayUrl} (${(error as Error).message}); check the URL, DNS and firewall`,
+      `cannot reach the relay at ${relayUrl} (${cause}); check the URL, DNS and firewall`,
     );
   }
-  const text = await response.body.text();
-  if (response.statusCode === 401 || response.statusCode === 400) {
+  const text = await response.text();
+  if (response.status === 401 || response.status === 400) {
     const detail = safeMessage(text);
     throw new EnrollError("token_rejected", `the relay refused the enrollment: ${detail}`);
   }
-  if (response.statusCode !== 201 && response.statusCode !== 200) {
-    throw new EnrollError("relay_error", `the relay answered HTTP ${response.statusCode}: ${safeMessage(text)}`);
+  if (response.status !== 201 && response.status !== 200) {
+    throw new EnrollError("relay_error", `the relay answered HTTP ${response.status}: ${safeMessage(text)}`);
   }
   let enrolled: EnrollResponse;
   try {

@@ -1,6 +1,5 @@
 // Fetches the collector's local /metrics on an interval and hands each summary on. The only I/O of this folder.
 
-import { request } from "undici";
 import type { CollectorType } from "../../common/model/index.js";
 import { type ScrapeSummary, summarizeScrape } from "./summary.js";
 
@@ -22,9 +21,14 @@ export async function scrapeOnce(
   options: Omit<ScraperOptions, "intervalMs" | "onScrape" | "onError">,
 ): Promise<ScrapeSummary> {
   const url = `${options.baseUrl.replace(/\/+$/, "")}${METRICS_PATH}`;
-  const response = await request(url, { headersTimeout: 10_000, bodyTimeout: 10_000 });
-  const text = await response.body.text();
-  if (response.statusCode !== 200) throw new Error(`${url} answered HTTP ${response.statusCode}`);
+  let response: Response;
+  try {
+    response = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+  } catch (error) {
+    throw new Error((error as { cause?: { message?: string } }).cause?.message ?? (error as Error).message);
+  }
+  const text = await response.text();
+  if (response.status !== 200) throw new Error(`${url} answered HTTP ${response.status}`);
   return summarizeScrape(text, {
     collectorType: options.collectorType,
     exporterId: options.exporterId(),

@@ -1,0 +1,142 @@
+// P3 agent footprint: RSS and CPU of a real `linkmesh-agent run` at idle and while its collector logs 1k journal
+// lines/s (real journal files via systemd-journal-remote). Ready for the bench registry; runnable on its own:
+//   node scripts/build.mjs && npx tsx bench/agent-footprint.ts [seconds]
+// BENCH_NODE_OPTIONS passes V8 flags to the agent (e.g. "--max-old-space-size=24"); BENCH_DEBUG=1 shows its stderr.
+
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { JournalWriter, mintEnrollmentToken, runAgent, spawnAgent, startRelay, tempDir } from "../test/rig/index.js";
+import { AlloySimulator } from "../test/sim/alloy.js";
+
+export interface AgentFootprint {
+  name: "P3 agent footprint";
+  seconds: number;
+  idle: { cpuPercent: number; rssMb: number };
+  loaded: { cpuPercent: number; rssMb: number; linesPerSecond: number; linesClassified: number };
+  targets: { rssMb: 60; idleCpuPercent: 1 };
+  pass: boolean;
+  rerun: string;
+}
+
+const CLOCK_TICKS = 100; // USER_HZ on Linux
+
+async function processSample(pid: number): Promise<{ cpuSeconds: number; rssMb: number }> {
+  const stat = await readFile(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  const ticks = Number(fields[11]) + Number(fields[12]); // utime + stime (fields 14 and 15 of stat)
+  const status = await readFile(`/proc/${pid}/status`, "utf8");
+  const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return { cpuSeconds: ticks / CLOCK_TICKS, rssMb: rssKb / 1024 };
+}
+
+async function measure(pid: number, seconds: number, during: (stopAt: number) => Promise<void>) {
+  const start = await processSample(pid);
+  const started = Date.now();
+  let peakRss = start.rssMb;
+  const sampler = setInterval(() => {
+    void processSample(pid).then((s) => {
+      peakRss = Math.max(peakRss, s.rssMb);
+    });
+  }, 1_000);
+  await during(started + seconds * 1000);
+  const remaining = started + seconds * 1000 - Date.now();
+  if (remaining > 0) await new Promise((r) => setTimeout(r, remaining));
+  clearInterval(sampler);
+  const end = await processSample(pid);
+  const wall = (Date.now() - started) / 1000;
+  return { cpuPercent: (100 * (end.cpuSeconds - start.cpuSeconds)) / wall, rssMb: Math.max(peakRss, end.rssMb) };
+}
+
+export async function benchAgentFootprint(
+  options: { seconds?: number; linesPerSecond?: number } = {},
+): Promise<AgentFootprint> {
+  const seconds = options.seconds ?? 60;
+  const linesPerSecond = options.linesPerSecond ?? 1_000;
+  const relay = await startRelay();
+  const root = await tempDir("bench-host");
+  const journalDir = await tempDir("bench-journal");
+  const journal = new JournalWriter(journalDir);
+  const alloy = new AlloySimulator({
+    hostname: "bench-01",
+    components: [
+      { id: "prometheus.scrape.linkmesh", ratePerSecond: 100 },
+      { id: "otelcol.receiver.prometheus.linkmesh", ratePerSecond: 100 },
+      { id: "otelcol.exporter.otlphttp.linkmesh", ratePerSecond: 100 },
+    ],
+    journal,
+  });
+  const alloyUrl = await alloy.listen();
+  await alloy.log("info", "Alloy is starting");
+  const agent = await (async () => {
+    const token = await mintEnrollmentToken(relay, { expiresIn: "1h", maxUses: 1 });
+    const enrolled = await runAgent(root, [
+      "enroll",
+      "--server",
+      relay.url,
+      "--token",
+      token,
+      "--collector-http",
+      alloyUrl,
+    ]);
+    if (enrolled.code !== 0) throw new Error(`enroll failed: ${enrolled.stderr}`);
+    return spawnAgent(root, ["run", "--collector-http", alloyUrl], {
+      journalDir,
+      env: { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS ?? "" },
+    });
+  })();
+  if (process.env.BENCH_DEBUG) agent.stderr?.pipe(process.stderr);
+  try {
+    await new Promise((r) => setTimeout(r, 3_000)); // start-up is not idle
+    const pid = agent.pid as number;
+    const idle = await measure(pid, seconds, async () => {});
+    let written = 0;
+    const line = {
+      message:
+        'ts=2026-01-01T00:00:00Z level=info msg="Exporting failed. Will retry the request after interval." component_path=/ component_id=otelcol.exporter.otlphttp.linkmesh error="connection refused" interval=5s',
+      unit: "alloy.service",
+    };
+    const loaded = await measure(pid, seconds, async (stopAt) => {
+      const batch = Math.max(1, Math.round(linesPerSecond / 10));
+      while (Date.now() < stopAt) {
+        const tick = Date.now();
+        await journal.write(Array.from({ length: batch }, () => line));
+        written += batch;
+        const wait = 100 - (Date.now() - tick);
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      }
+    });
+    const status = JSON.parse(await readFile(join(root, "var/lib/linkmesh/status.json"), "utf8")) as {
+      journal: { lastEntryAtMs: number | null };
+    };
+    const result: AgentFootprint = {
+      name: "P3 agent footprint",
+      seconds,
+      idle,
+      loaded: {
+        ...loaded,
+        linesPerSecond: written / seconds,
+        linesClassified: status.journal.lastEntryAtMs === null ? 0 : written,
+      },
+      targets: { rssMb: 60, idleCpuPercent: 1 },
+      pass: Math.max(idle.rssMb, loaded.rssMb) <= 60 && idle.cpuPercent <= 1,
+      rerun: `node scripts/build.mjs && npx tsx bench/agent-footprint.ts ${seconds}`,
+    };
+    return result;
+  } finally {
+    agent.kill("SIGTERM");
+    await new Promise((r) => agent.once("exit", r));
+    await alloy.close();
+    await relay.stop();
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const seconds = Number(process.argv[2] ?? 60);
+  const r = await benchAgentFootprint({ seconds });
+  process.stdout.write(
+    `${r.name}: idle ${r.idle.cpuPercent.toFixed(2)} % CPU, ${r.idle.rssMb.toFixed(1)} MB RSS; ` +
+      `${Math.round(r.loaded.linesPerSecond)} journal lines/s: ${r.loaded.cpuPercent.toFixed(1)} % CPU, ` +
+      `${r.loaded.rssMb.toFixed(1)} MB RSS (targets: RSS <= 60 MB, idle CPU <= 1 %) ${r.pass ? "PASS" : "FAIL"}\n` +
+      `rerun: ${r.rerun}\n`,
+  );
+}
