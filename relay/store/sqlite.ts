@@ -20,6 +20,7 @@ import type {
   SessionRecord,
   SnapshotRecord,
   ThroughputRecord,
+  ThroughputVia,
 } from "./types.js";
 
 const MIGRATIONS: string[] = [
@@ -451,8 +452,12 @@ export class SqliteStore implements Store {
     })();
   }
 
-  async listThroughput(): Promise<ThroughputRecord[]> {
-    const rows = this.db.prepare("SELECT * FROM throughput").all() as {
+  async listThroughput(collectorId?: string): Promise<ThroughputRecord[]> {
+    const rows = (
+      collectorId === undefined
+        ? this.db.prepare("SELECT * FROM throughput").all()
+        : this.db.prepare("SELECT * FROM throughput WHERE collector_id = ?").all(collectorId)
+    ) as {
       collector_id: string;
       via: string;
       series_key: string;
@@ -487,6 +492,28 @@ export class SqliteStore implements Store {
       state: string;
     }[];
     return rows.map((r) => ({ collectorId: r.collector_id, via: r.via as RateStateRecord["via"], state: r.state }));
+  }
+
+  async updateRateState<T>(
+    collectorId: string,
+    via: ThroughputVia,
+    step: (state: string | null) => { state: string; result: T },
+  ): Promise<T | null> {
+    // One process, one synchronous transaction: nothing can interleave between the read and the write.
+    return this.db.transaction(() => {
+      if (!this.db.prepare("SELECT 1 FROM collectors WHERE id = ?").get(collectorId)) return null;
+      const row = this.db
+        .prepare("SELECT state FROM rate_state WHERE collector_id = ? AND via = ?")
+        .get(collectorId, via) as { state: string } | undefined;
+      const { state, result } = step(row?.state ?? null);
+      this.db
+        .prepare(
+          `INSERT INTO rate_state (collector_id, via, state) VALUES (?, ?, ?)
+           ON CONFLICT (collector_id, via) DO UPDATE SET state = excluded.state`,
+        )
+        .run(collectorId, via, state);
+      return result;
+    })();
   }
 
   async close(): Promise<void> {

@@ -12,6 +12,7 @@ import type {
   SessionRecord,
   SnapshotRecord,
   ThroughputRecord,
+  ThroughputVia,
 } from "./types.js";
 
 /**
@@ -66,8 +67,18 @@ export interface Store {
 
   /** Applies one ingest step (throughput rows, rate state, collector patches, events) atomically. */
   writeIngestBatch(batch: IngestBatch): Promise<void>;
-  listThroughput(): Promise<ThroughputRecord[]>;
+  /** All rows, or the rows of one collector. */
+  listThroughput(collectorId?: string): Promise<ThroughputRecord[]>;
   listRateStates(): Promise<RateStateRecord[]>;
+  /**
+   * Read-modify-write of one collector's rate state, one writer at a time (across replicas on PostgreSQL):
+   * `step` gets the stored JSON (null if none) and returns the new one. Null when the collector is not enrolled.
+   */
+  updateRateState<T>(
+    collectorId: string,
+    via: ThroughputVia,
+    step: (state: string | null) => { state: string; result: T },
+  ): Promise<T | null>;
 
   close(): Promise<void>;
 
