@@ -358,7 +358,7 @@ describe.skipIf(!withPostgres)("PostgreSQL store start-up", () => {
     const url = await createTestDatabase("migrate");
     const stores = await Promise.all([PostgresStore.open(url), PostgresStore.open(url), PostgresStore.open(url)]);
     try {
-      const [a, b] = stores as [PostgresStore, PostgresStore];
+      const [a, b] = stores;
       expect(await a.setSettingIfAbsent("k", "v")).toBe(true);
       expect(await b.getSetting("k")).toBe("v");
       const versions = await a.query("SELECT version FROM schema_migrations ORDER BY version");
