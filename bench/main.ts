@@ -4,6 +4,8 @@
 
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import "./agent-footprint.js";
+import "./canvas.js";
 import { serveIfAsked } from "./otlp-ingest.js";
 import "./rate-engine.js";
 import { type BenchRow, registeredBenches, rerunCommand } from "./registry.js";
