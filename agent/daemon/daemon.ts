@@ -15,7 +15,7 @@ import { describeMismatch, findNamingMismatches, mismatchKey } from "../mismatch
 import { Outbox } from "../outbox/index.js";
 import type { HostPaths } from "../paths/index.js";
 import { exportActivity, Scraper, type ScrapeSummary } from "../scrape/index.js";
-import { snapshotReply } from "../snapshot/index.js";
+import { scrubVerdict, snapshotReply } from "../snapshot/index.js";
 import { type AgentStatus, STATUS_REFRESH_MS, writeStatus } from "../status/index.js";
 import { EventThrottle, eventForJournalLine } from "./events.js";
 
@@ -150,7 +150,7 @@ class Daemon implements RunningDaemon {
       ...(options.unit !== undefined ? { unit: options.unit } : {}),
       ...(options.journalDir !== undefined ? { journalDir: options.journalDir } : {}),
     };
-    this.link.onRequest("doctor", () => runDoctor(diagnostics));
+    this.link.onRequest("doctor", async () => scrubVerdict(await runDoctor(diagnostics)));
     this.link.onRequest("snapshot", (params) => snapshotReply({ ...diagnostics, agentVersion: AGENT_VERSION }, params));
     this.journal = new JournalReader({
       unit: options.unit ?? (this.isAlloy ? "alloy.service" : "otelcol-contrib.service"),

@@ -21,7 +21,7 @@ import {
 } from "../doctor/index.js";
 import { readSettings } from "../enroll/index.js";
 import { hostFacts } from "../health/index.js";
-import { type ScrubKind, scrubText } from "./scrub.js";
+import { type ScrubKind, scrubText, scrubVerdict } from "./scrub.js";
 import { type TarEntry, tarArchive } from "./tar.js";
 
 export interface SnapshotOptions extends DoctorOptions {
@@ -211,10 +211,15 @@ export async function buildSnapshot(options: SnapshotOptions): Promise<Snapshot>
     {
       name: "doctor.json",
       kind: "json",
-      text: stepText(doctor, (v) => `${JSON.stringify(v, null, 2)}\n`, "doctor", notes),
+      text: stepText(doctor, (v) => `${JSON.stringify(scrubVerdict(v), null, 2)}\n`, "doctor", notes),
       cuttable: false,
     },
-    { name: "doctor.txt", kind: "text", text: doctorVerdict ? renderVerdict(doctorVerdict) : "", cuttable: false },
+    {
+      name: "doctor.txt",
+      kind: "text",
+      text: doctorVerdict ? renderVerdict(scrubVerdict(doctorVerdict)) : "",
+      cuttable: false,
+    },
   ];
   const scrubbed = sections.map((s) => ({ ...s, text: scrubText(s.text, s.kind) }));
 

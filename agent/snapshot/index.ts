@@ -11,5 +11,12 @@ export {
   snapshotReply,
 } from "./collect.js";
 export { registerSnapshotCommand } from "./command.js";
-export { DEFAULT_SCRUB_RULES, maskSecret, type ScrubKind, type ScrubRules, scrubText } from "./scrub.js";
+export {
+  DEFAULT_SCRUB_RULES,
+  maskSecret,
+  type ScrubKind,
+  type ScrubRules,
+  scrubText,
+  scrubVerdict,
+} from "./scrub.js";
 export { readTar, type TarEntry, tarArchive } from "./tar.js";

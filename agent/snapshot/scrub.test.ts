@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { maskSecret, type ScrubKind, scrubText } from "./scrub.js";
+import { maskSecret, type ScrubKind, scrubText, scrubVerdict } from "./scrub.js";
 
 const TOKEN = "lmc_abcdef012345_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_aAb3x";
 const AGENT_TOKEN = "lma_0123456789ab_zzCdEfGhIjKlMnOpQrStUvWxYz0123456789-_aQ9rt";
@@ -119,6 +119,12 @@ const cases: Case[] = [
     input: '{ "client_secret": "abcdefghijklmnopqrst" }',
     expected: '{ "client_secret": "****qrst" }',
   },
+  {
+    name: "YAML-ish setting inside a log line",
+    kind: "log",
+    input: "2026-01-01T00:00:01Z settings api_key: 0123456789abcdefCc33, url: https://x",
+    expected: "2026-01-01T00:00:01Z settings api_key: ****Cc33, url: https://x",
+  },
   // logfmt.
   {
     name: "logfmt secret fields",
@@ -177,6 +183,28 @@ describe("no LinkMesh token survives scrubbing, whatever surrounds it", () => {
         expect(out).not.toContain(token);
         expect(out).not.toContain(token.slice(5, 40));
       }),
+    );
+  });
+});
+
+describe("scrubVerdict", () => {
+  it("scrubs the journal lines doctor quotes as evidence", () => {
+    const verdict = scrubVerdict({
+      ok: false,
+      stuckAt: "otlp_push",
+      timeMs: 0,
+      checks: [
+        {
+          id: "otlp_push",
+          title: "The collector is pushing OTLP",
+          status: "fail",
+          evidence: [`journal: level=error msg="x" password=hunter2hunter2x error="Bearer ${TOKEN}"`],
+          fix: "fix it",
+        },
+      ],
+    });
+    expect(verdict.checks[0]?.evidence[0]).toBe(
+      'journal: level=error msg="x" password=****er2x error="Bearer lmc_…Ab3x"',
     );
   });
 });

@@ -1,7 +1,7 @@
 // Secret scrubbing for snapshots: LinkMesh tokens, Authorization/bearer values, secret-named keys in Alloy, YAML and
 // JSON, and URL passwords are masked, keeping the last 4 characters so support can correlate. Pure; no I/O.
 
-import { TOKEN_PATTERN } from "../../common/protocol/index.js";
+import { type DoctorVerdict, TOKEN_PATTERN } from "../../common/protocol/index.js";
 
 export type ScrubKind = "alloy" | "yaml" | "json" | "log" | "text";
 
@@ -140,13 +140,21 @@ const logfmtKeys: Rule = (text, rules) =>
     },
   );
 
+/** `api_key: x` inside a log line (YAML-ish settings dumps, Go `%+v` structs): the value ends at a space or quote. */
+const colonKeys: Rule = (text, rules) =>
+  text.replace(
+    /(^|[\s{,(])([A-Za-z0-9_.-]+)(:[ \t]*)([^\s"',;})]+)/gm,
+    (whole, lead: string, key: string, colon: string, value: string) =>
+      secretKey(key, value, rules) ? `${lead}${key}${colon}${maskSecret(value, rules)}` : whole,
+  );
+
 /** Which rules run for each kind of artefact; tokens, headers, bearers and URLs run for all. */
 const RULES_BY_KIND: Record<ScrubKind, readonly Rule[]> = {
   alloy: [alloyAttributes],
   yaml: [yamlKeys, jsonKeys],
   json: [jsonKeys],
-  log: [jsonKeys, logfmtKeys],
-  text: [jsonKeys, logfmtKeys, yamlKeys],
+  log: [jsonKeys, logfmtKeys, colonKeys],
+  text: [jsonKeys, logfmtKeys, yamlKeys, colonKeys],
 };
 const ALWAYS: readonly Rule[] = [tokens, urlCredentials, authorizationHeaders, bearerTokens];
 
@@ -155,4 +163,16 @@ export function scrubText(text: string, kind: ScrubKind, rules: ScrubRules = DEF
   let out = text;
   for (const rule of [...ALWAYS, ...RULES_BY_KIND[kind]]) out = rule(out, rules);
   return out;
+}
+
+/** A doctor verdict quotes journal lines: each evidence and fix string is scrubbed as a log line. */
+export function scrubVerdict(verdict: DoctorVerdict, rules: ScrubRules = DEFAULT_SCRUB_RULES): DoctorVerdict {
+  return {
+    ...verdict,
+    checks: verdict.checks.map((c) => ({
+      ...c,
+      evidence: c.evidence.map((e) => scrubText(e, "log", rules)),
+      fix: scrubText(c.fix, "log", rules),
+    })),
+  };
 }
