@@ -81,6 +81,23 @@ export class AgentHub {
     if (wasLive) await this.markConnected(link.collectorId, false, why);
   }
 
+  /**
+   * Closes this relay's link of the collector without recording a disconnect: its agent is live on another
+   * replica now (relay/cluster), and the socket here is a stale one.
+   */
+  drop(collectorId: string, why: string): void {
+    const link = this.links.get(collectorId);
+    if (!link) return;
+    this.links.delete(collectorId); // detach() then finds it unregistered and records nothing
+    for (const [id, p] of this.pending) {
+      if (p.collectorId !== collectorId) continue;
+      clearTimeout(p.timer);
+      this.pending.delete(id);
+      p.reject(agentOffline(collectorId, why));
+    }
+    link.close(4000, why);
+  }
+
   /** Sends a request down the collector's link and waits for its reply; typed errors when it cannot. */
   request(
     collectorId: string,

@@ -55,6 +55,13 @@ export interface FleetOptions {
   flushIntervalMs?: number;
   minRateIntervalMs?: number;
   onError?: (error: unknown) => void;
+  /**
+   * Several replicas share one database: each push reads and writes the collector's rate state there under a
+   * row lock (`Store.updateRateState`), so consecutive pushes may land on different replicas.
+   */
+  sharedRates?: boolean;
+  /** Told which collectors' rows and records the write-behind just stored (other replicas reload them). */
+  onFlushed?: (collectorIds: string[]) => void;
 }
 
 const rowKey = (via: ThroughputVia, seriesKey: string) => `${via}\u0000${seriesKey}`;
@@ -113,7 +120,7 @@ export class Fleet implements AgentReportSink {
       live.hostMetricsAt = receivedAt;
     }
     live.dirtyCollector = true;
-    const events = this.apply(collector, live, "otlp", classified, receivedAt);
+    const events = await this.step(collector, live, "otlp", classified, receivedAt);
     events.push(...this.checkGraph(collector, live, receivedAt));
     events.push(...this.unknownComponents(collector, live, classified, receivedAt));
     for (const event of events) await this.options.store.addEvent(event);
@@ -150,7 +157,7 @@ export class Fleet implements AgentReportSink {
       isCounter: true,
     }));
     const classified = classifyPoints(raw, collector.type, live.cache);
-    const events = this.apply(collector, live, "agent", classified, at);
+    const events = await this.step(collector, live, "agent", classified, at);
     for (const event of events) await this.options.store.addEvent(event);
     this.changed(collector.id);
   }
@@ -233,6 +240,38 @@ export class Fleet implements AgentReportSink {
     }
   }
 
+  /**
+   * Reloads collectors' rows written by another replica (their newer samples extend the window history here).
+   * Does not notify `onChange` listeners: the change did not happen on this replica.
+   */
+  async refresh(collectorIds: Iterable<string>): Promise<void> {
+    for (const id of collectorIds) {
+      const stored = await this.options.store.listThroughput(id);
+      const live = this.liveOf(id);
+      for (const record of stored) {
+        const key = rowKey(record.via, record.seriesKey);
+        const row = live.rows.get(key);
+        if (!row) {
+          const history = new SeriesHistory();
+          history.reset(record.timeMs, record.rawValue);
+          live.rows.set(key, { ...record, history });
+          continue;
+        }
+        if (row.updatedAt >= record.updatedAt || live.dirtyRows.has(key)) continue;
+        if (record.rawValue < row.rawValue || record.ratePerSecond === null)
+          row.history.reset(record.timeMs, record.rawValue);
+        else if (record.timeMs > row.timeMs) row.history.add(record.timeMs, record.rawValue);
+        Object.assign(row, record);
+      }
+      if (!live.dirtyCollector) {
+        // The stored record is the fresher one now.
+        live.lastPushAt = null;
+        live.hostMetrics = {};
+        live.hostMetricsAt = null;
+      }
+    }
+  }
+
   forget(collectorId: string): void {
     this.live.delete(collectorId);
     this.changed(collectorId);
@@ -250,6 +289,31 @@ export class Fleet implements AgentReportSink {
   }
 
   // --- internals ----------------------------------------------------------------------------------------------
+
+  /** `apply`, with the rate state read and written through the store when replicas share it. */
+  private async step(
+    collector: CollectorRecord,
+    live: CollectorLive,
+    via: ThroughputVia,
+    classified: ClassifiedPush,
+    at: number,
+  ): Promise<NewEvent[]> {
+    if (!this.options.sharedRates) return this.apply(collector, live, via, classified, at);
+    if (classified.flows.length === 0) return [];
+    const events = await this.options.store.updateRateState(collector.id, via, (json) => {
+      let engine = new RateEngine(this.rateOptions());
+      try {
+        if (json !== null) engine = RateEngine.fromJSON(JSON.parse(json), this.rateOptions());
+      } catch {
+        // A damaged state only costs one interval without a rate.
+      }
+      live.engines[via] = engine;
+      const result = this.apply(collector, live, via, classified, at);
+      live.dirtyEngines.delete(via); // already stored, under the lock
+      return { state: JSON.stringify(engine.toJSON()), result };
+    });
+    return events ?? [];
+  }
 
   private rateOptions() {
     return this.options.minRateIntervalMs === undefined ? {} : { minIntervalMs: this.options.minRateIntervalMs };
@@ -466,6 +530,11 @@ export class Fleet implements AgentReportSink {
       return;
     }
     await this.options.store.writeIngestBatch(batch);
+    if (this.options.onFlushed) {
+      const ids = new Set([...batch.throughput, ...batch.removeThroughput].map((r) => r.collectorId));
+      for (const c of batch.collectors) ids.add(c.id);
+      this.options.onFlushed([...ids]);
+    }
   }
 }
 

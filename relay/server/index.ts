@@ -12,6 +12,7 @@ import {
   requireOperator,
   sessionRoutes,
 } from "../auth/index.js";
+import { type Bus, ClusterAgents, LocalBus, PgBus } from "../cluster/index.js";
 import { defaultPublicUrl, type RelayConfig } from "../config/index.js";
 import { diagnosticsRoutes } from "../diagnostics/index.js";
 import { enrollRoutes } from "../enroll/index.js";
@@ -21,7 +22,7 @@ import { liveRoutes, TopologyBroadcaster } from "../live/index.js";
 import { opampRoutes } from "../opamp/index.js";
 import { openApiRoutes, RouteCatalog } from "../openapi/index.js";
 import { CredentialCache, otlpRoutes } from "../otlp/index.js";
-import { openStore, type Store } from "../store/index.js";
+import { openStore, PostgresStore, type Store } from "../store/index.js";
 import type { RateWindow } from "../topology/index.js";
 import { uiRoutes } from "../ui-static/index.js";
 
@@ -78,10 +79,17 @@ export async function buildRelay(config: RelayConfig, options: RelayOptions = {}
   });
   guardAuthFailures(app, limiter);
 
+  // Replicas on PostgreSQL tell each other what changed; a SQLite relay is the only one and tells nobody.
+  const bus: Bus =
+    store instanceof PostgresStore
+      ? await PgBus.start(store, { onError: (error) => app.log.warn({ err: error }, "cluster: signal failed") })
+      : new LocalBus();
   const fleet = await Fleet.open({
     store,
     now,
     onError: (error) => app.log.error({ err: error }, "ingest: write-behind to the store failed"),
+    sharedRates: bus instanceof PgBus,
+    onFlushed: (collectorIds) => bus.publish({ kind: "fleet", collectorIds }),
   });
   const credentials = new CredentialCache(store);
   const agents = new AgentHub({
@@ -89,7 +97,7 @@ export async function buildRelay(config: RelayConfig, options: RelayOptions = {}
     sink: {
       graph: async (collector, graph, at) => {
         await fleet.graph(collector, graph, at);
-        credentials.forgetCollector(collector.id);
+        forgetCredentials(collector.id, false);
       },
       health: (collector, health, at) => fleet.health(collector, health, at),
       telemetry: (collector, samples, at) => fleet.telemetry(collector, samples, at),
@@ -97,13 +105,51 @@ export async function buildRelay(config: RelayConfig, options: RelayOptions = {}
     now,
     log: { info: (m) => app.log.info(m), warn: (m) => app.log.warn(m) },
     ...(options.agentHeartbeatTimeoutMs === undefined ? {} : { heartbeatTimeoutMs: options.agentHeartbeatTimeoutMs }),
-    onChange: () => broadcaster.changed(),
+    onChange: (collectorId) => {
+      broadcaster.changed();
+      void cluster
+        .linkChanged(collectorId)
+        .catch((error: unknown) => app.log.warn({ err: error }, "cluster: presence"));
+    },
   });
-  const topology = (window: RateWindow) => fleet.topology(window, agents);
+  // Agent links wherever they are: a request for an agent held by another replica is forwarded there.
+  const cluster = new ClusterAgents(agents, bus);
+  const forgetCredentials = (collectorId: string, deregistered: boolean) => {
+    credentials.forgetCollector(collectorId);
+    bus.publish({ kind: "forget", collectorId, deregistered });
+  };
+  const topology = (window: RateWindow) => fleet.topology(window, cluster);
   const broadcaster = new TopologyBroadcaster(topology, options.liveBatchMs ?? 1_000, (error) =>
     app.log.error({ err: error }, "live: building the topology failed"),
   );
-  fleet.onChange(() => broadcaster.changed());
+  fleet.onChange((collectorId) => {
+    broadcaster.changed();
+    bus.publish({ kind: "fleet", collectorIds: [collectorId] });
+  });
+  const stale = new Set<string>();
+  let refreshing: NodeJS.Timeout | null = null;
+  bus.subscribe((signal) => {
+    if (signal.kind === "forget") {
+      credentials.forgetCollector(signal.collectorId);
+      broadcaster.changed();
+    }
+    if (signal.kind !== "fleet" && signal.kind !== "resync") return;
+    if (signal.kind === "fleet") for (const id of signal.collectorIds) stale.add(id);
+    else
+      void store.listCollectors().then((all) => {
+        for (const c of all) stale.add(c.id);
+      });
+    // Another replica ingested: reload those rows (batched), then the live stream here updates too.
+    refreshing ??= setTimeout(() => {
+      refreshing = null;
+      const ids = [...stale];
+      stale.clear();
+      void fleet
+        .refresh(ids)
+        .then(() => broadcaster.changed())
+        .catch((error: unknown) => app.log.warn({ err: error }, "cluster: reloading rows failed"));
+    }, 100);
+  });
   const sweeper = setInterval(() => void fleet.sweep().catch(() => undefined), 60_000);
   sweeper.unref();
 
@@ -129,7 +175,7 @@ export async function buildRelay(config: RelayConfig, options: RelayOptions = {}
       now,
       onGraph: async (collector, graph, at) => {
         await fleet.graph(collector, graph, at);
-        credentials.forgetCollector(collector.id);
+        forgetCredentials(collector.id, false);
       },
     }),
   );
@@ -142,11 +188,11 @@ export async function buildRelay(config: RelayConfig, options: RelayOptions = {}
       withLiveState: (record) => fleet.withLiveState(record),
       onDeregistered: (id) => {
         fleet.forget(id);
-        credentials.forgetCollector(id);
+        forgetCredentials(id, true);
       },
     }),
   );
-  await app.register(async (scope) => diagnosticsRoutes(scope, { store, operator, now, agents, fleet }));
+  await app.register(async (scope) => diagnosticsRoutes(scope, { store, operator, now, agents: cluster, fleet }));
   await app.register(async (scope) => liveRoutes(scope, { operator, broadcaster, build: topology }));
   await app.register(async (scope) =>
     installRoutes(scope, { publicUrl: () => publicUrl, ...installPaths(config.uiDir, process.env) }),
@@ -171,10 +217,12 @@ export async function buildRelay(config: RelayConfig, options: RelayOptions = {}
     publicUrl: () => publicUrl,
     async close() {
       clearInterval(sweeper);
+      if (refreshing) clearTimeout(refreshing);
       broadcaster.close();
       await agents.shutdown();
       await app.close();
       await fleet.close();
+      await bus.close();
       await store.close();
     },
   };
