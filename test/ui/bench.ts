@@ -20,13 +20,15 @@ export interface CanvasBenchResult {
 
 const ORIGIN = "http://linkmesh.bench";
 
-export async function benchCanvas(options: { collectors?: number; frames?: number } = {}): Promise<CanvasBenchResult> {
+export async function benchCanvas(
+  options: { collectors?: number; frames?: number; uiDir?: string } = {},
+): Promise<CanvasBenchResult> {
   const collectors = options.collectors ?? 2000;
   const frames = options.frames ?? 120;
   const topology = syntheticTopology(collectors);
   const ui = await launchBrowser([ORIGIN], { width: 1440, height: 900 });
   try {
-    await serveStaticUi(ui.context, ORIGIN, topology);
+    await serveStaticUi(ui.context, ORIGIN, topology, options.uiDir);
     const started = Date.now();
     await ui.page.goto(`${ORIGIN}/#/topology`);
     await ui.page.waitForFunction(() => (window.__linkmeshCanvas?.layout()?.edges.length ?? 0) > 0, null, {

@@ -58,6 +58,7 @@ export async function serveStaticUi(
   context: BrowserContext,
   origin: string,
   topology: unknown,
+  uiDir = join(DIST_DIR, "ui"),
 ): Promise<{ setTopology(t: unknown): void }> {
   let current = topology;
   await context.route(`${origin}/**`, async (route) => {
@@ -65,7 +66,7 @@ export async function serveStaticUi(
     if (path === "/" || path.startsWith("/assets/")) {
       const file = path === "/" ? "index.html" : path.slice(1);
       return route.fulfill({
-        body: await readFile(join(DIST_DIR, "ui", file)),
+        body: await readFile(join(uiDir, file)),
         contentType: TYPES[extname(file)] ?? "application/octet-stream",
       });
     }
