@@ -1,7 +1,17 @@
 // `linkmesh-agent run` as a real process against a real relay, a real journal and the Alloy stand-in.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RelayProcess, runAgent, startRelay } from "../rig/index.js";
-import { EXPORTER, enrolledHost, events, type Host, startAgent, status, stopAgent, until } from "./agent-host.js";
+import {
+  EXPORTER,
+  enrolledHost,
+  events,
+  type Host,
+  startAgent,
+  status,
+  statusCli,
+  stopAgent,
+  until,
+} from "./agent-host.js";
 
 describe("the agent daemon", () => {
   let relay: RelayProcess;
@@ -36,6 +46,9 @@ describe("the agent daemon", () => {
     const text = await runAgent(host.root, ["status"]);
     expect(text.code).toBe(0);
     expect(text.stdout).toContain("exports exporting");
+    const json = await statusCli(host);
+    expect(json.code).toBe(0);
+    expect(json.status?.link.state).toBe("live");
   });
 
   it("flags a component self-telemetry names but the config does not declare, locally and at the relay", async () => {

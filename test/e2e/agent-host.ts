@@ -4,7 +4,8 @@ import type { ChildProcess } from "node:child_process";
 import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { expect } from "vitest";
-import type { AgentStatus } from "../../agent/status/index.js";
+import { hostPaths } from "../../agent/paths/index.js";
+import { type AgentStatus, readStatus, statusVerdict } from "../../agent/status/index.js";
 import { JournalWriter, mintEnrollmentToken, type RelayProcess, runAgent, spawnAgent, tempDir } from "../rig/index.js";
 import { AlloySimulator } from "../sim/alloy.js";
 
@@ -103,12 +104,29 @@ export async function stopAgent(host: Host): Promise<void> {
   expect(await exited).toBe(0);
 }
 
-export async function status(
+/** `linkmesh-agent status --json`, the real command. */
+export async function statusCli(
   host: Host,
 ): Promise<{ code: number | null; status: AgentStatus | null; summary: string }> {
   const run = await runAgent(host.root, ["status", "--json"]);
   const parsed = JSON.parse(run.stdout) as { status: AgentStatus | null; summary: string };
   return { code: run.code, ...parsed };
+}
+
+/** The same verdict the command gives, read in-process: cheap enough to poll on a loaded machine. */
+export async function status(
+  host: Host,
+): Promise<{ code: number | null; status: AgentStatus | null; summary: string }> {
+  const reading = await readStatus(hostPaths(host.root));
+  const verdict = statusVerdict(reading, Date.now(), (pid) => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+  return { code: verdict.code, status: reading.kind === "status" ? reading.status : null, summary: verdict.summary };
 }
 
 export async function events(relay: RelayProcess, collectorId: string) {

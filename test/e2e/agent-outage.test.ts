@@ -99,5 +99,5 @@ describe("a relay outage with an agent restart in between", () => {
       [exporter(3), 1],
       [exporter(4), 1],
     ]);
-  });
+  }, 120_000);
 });
