@@ -10,7 +10,7 @@ import { runDoctor } from "../doctor/index.js";
 import { type AgentSettings, readSettings } from "../enroll/index.js";
 import { HostHealthSampler, hostFacts } from "../health/index.js";
 import { type ClassifiedJournalEntry, JournalReader } from "../journal/index.js";
-import { DEFAULT_BACKOFF, LinkClient } from "../link/index.js";
+import { DEFAULT_BACKOFF, LinkClient, type RequestAction, type RequestHandler } from "../link/index.js";
 import { describeMismatch, findNamingMismatches, mismatchKey } from "../mismatch/index.js";
 import { Outbox } from "../outbox/index.js";
 import type { HostPaths } from "../paths/index.js";
@@ -55,6 +55,8 @@ export interface DaemonOptions {
 const RECENT_JOURNAL_LINES = 20;
 
 export interface RunningDaemon {
+  /** Answers a relay request (doctor, snapshot) on the link; without a handler the agent replies "cannot run". */
+  onRequest(action: RequestAction, handler: RequestHandler): void;
   stop(): Promise<void>;
 }
 
@@ -200,6 +202,10 @@ class Daemon implements RunningDaemon {
     this.timers.push(setInterval(() => void this.flushStatus(false), 500));
     this.timers.push(setInterval(() => this.touch(), STATUS_REFRESH_MS));
     await this.flushStatus(true);
+  }
+
+  onRequest(action: RequestAction, handler: RequestHandler): void {
+    this.link.onRequest(action, handler);
   }
 
   async stop(): Promise<void> {
