@@ -19,7 +19,14 @@ export interface RelayProcess {
 }
 
 export async function startRelay(
-  options: { dataDir?: string; env?: Record<string, string>; args?: string[]; port?: number } = {},
+  options: {
+    dataDir?: string;
+    env?: Record<string, string>;
+    args?: string[];
+    port?: number;
+    /** `--db` URL (e.g. postgres://...); default a SQLite file in dataDir. */
+    db?: string;
+  } = {},
 ): Promise<RelayProcess> {
   const dataDir = options.dataDir ?? (await tempDir("relay"));
   const adminToken = options.env?.LINKMESH_ADMIN_TOKEN ?? "test-operator-secret-0123456789";
@@ -30,7 +37,7 @@ export async function startRelay(
       "--listen",
       `127.0.0.1:${options.port ?? 0}`,
       "--db",
-      `sqlite:${join(dataDir, "linkmesh.db")}`,
+      options.db ?? `sqlite:${join(dataDir, "linkmesh.db")}`,
       ...(options.args ?? []),
     ],
     { env: { ...process.env, LINKMESH_ADMIN_TOKEN: adminToken, ...options.env }, stdio: ["ignore", "pipe", "pipe"] },
