@@ -70,6 +70,8 @@ export function classifyPoints(
   const sums: Record<string, { total: number; count: number }> = {};
   let processStartMs: number | null = null;
   for (const point of points) {
+    // NaN/Infinity carry no count and would poison sums (OTLP allows them; fuzzing sends them).
+    if (!Number.isFinite(point.value) || !Number.isFinite(point.timeMs)) continue;
     const what = cache.lookup(point, collectorType);
     if (what === null) continue;
     if (what.kind === "flow") {

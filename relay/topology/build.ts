@@ -78,7 +78,7 @@ export function buildCollectorTopology(input: CollectorInput, now: number, windo
     status: collectorStatus(statusInput),
     lastPushAt: iso(record.lastPushAt),
     agentConnected: input.agentConnected,
-    hostMetrics: record.hostMetrics,
+    hostMetrics: finiteOnly(record.hostMetrics),
     hostMetricsAt: iso(record.hostMetricsAt),
     graphSource: fromGraph ? "graph" : "series",
     components: components.map((c): TopologyComponent => ({ id: c.id, kind: c.kind, type: c.type })),
@@ -193,6 +193,12 @@ function kindOf(collectorType: CollectorRecord["type"], type: string, directions
   if (directions.has("accepted") || directions.has("refused")) return "source";
   if (directions.has("sent") || directions.has("send_failed")) return "destination";
   return "processor";
+}
+
+function finiteOnly(metrics: Record<string, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [name, value] of Object.entries(metrics)) if (Number.isFinite(value)) out[name] = value;
+  return out;
 }
 
 function iso(ms: number | null): string | null {
