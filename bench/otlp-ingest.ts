@@ -19,19 +19,19 @@ const PUSHES_PER_COLLECTOR = 150;
 const SECONDS = Number(process.env.LINKMESH_BENCH_SECONDS ?? 8);
 const SERVE_FLAG = "--serve-otlp";
 
-/** ~150 series: 30 pipeline components (2 counters each, Alloy naming) + process/build series. */
+/** ~150 series: 70 pipeline components (2 counters each, Alloy naming) + process/build series. */
 function pipeline(): SimComponent[] {
   const components: SimComponent[] = [];
   for (let i = 0; i < 10; i++) components.push({ id: `otelcol.receiver.otlp.r${i}`, ratePerSecond: 100 + i });
   for (let i = 0; i < 10; i++) components.push({ id: `otelcol.processor.batch.p${i}`, ratePerSecond: 100 + i });
-  for (let i = 0; i < 10; i++)
+  for (let i = 0; i < 20; i++)
     components.push({ id: `otelcol.exporter.otlphttp.e${i}`, ratePerSecond: 100 + i, failedPerSecond: 1 });
-  for (let i = 0; i < 10; i++) components.push({ id: `prometheus.remote_write.w${i}`, ratePerSecond: 1000 + i });
-  for (let i = 0; i < 5; i++) components.push({ id: `loki.write.l${i}`, signal: "logs", ratePerSecond: 50 + i });
+  for (let i = 0; i < 20; i++) components.push({ id: `prometheus.remote_write.w${i}`, ratePerSecond: 1000 + i });
+  for (let i = 0; i < 10; i++) components.push({ id: `loki.write.l${i}`, signal: "logs", ratePerSecond: 50 + i });
   return components;
 }
 
-interface Served {
+export interface Served {
   url: string;
   tokens: string[];
 }
