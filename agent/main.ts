@@ -22,7 +22,8 @@ program
   .command("enroll")
   .description("exchange an enrollment token for this host's credentials")
   .requiredOption("--server <url>", "the relay URL, e.g. https://relay.example.net")
-  .requiredOption("--token <token>", "an enrollment token minted in the LinkMesh UI (lme_...)")
+  // The token may come from the environment so it never shows in the process list (ps is world-readable).
+  .option("--token <token>", "an enrollment token minted in the LinkMesh UI (lme_...; env LINKMESH_ENROLL_TOKEN)")
   .addOption(
     new Option("--collector <type>", "which collector runs here")
       .choices(["alloy", "otelcol-contrib"])
@@ -39,7 +40,7 @@ program
   .action(
     async (opts: {
       server: string;
-      token: string;
+      token?: string;
       collector: "alloy" | "otelcol-contrib";
       hostname?: string;
       collectorHttp: string;
@@ -49,9 +50,16 @@ program
       const globals = program.opts<{ root: string }>();
       const paths = hostPaths(globals.root);
       const log = opts.json ? () => {} : (line: string) => process.stdout.write(`${line}\n`);
+      const token = opts.token ?? process.env.LINKMESH_ENROLL_TOKEN?.trim();
+      if (!token) {
+        process.stderr.write(
+          "linkmesh-agent: no enrollment token: pass --token lme_... or set LINKMESH_ENROLL_TOKEN (mint one in the UI under Enroll)\n",
+        );
+        process.exit(2);
+      }
       const settings = await enroll({
         server: opts.server,
-        token: opts.token,
+        token,
         collectorType: opts.collector,
         paths,
         ...(opts.hostname ? { hostname: opts.hostname } : {}),

@@ -384,16 +384,17 @@ enroll() {
     die "$EXIT_USAGE" "no enrollment token: mint one in the LinkMesh UI (Enroll) and pass --token TOKEN"
   fi
   agent=$(p /opt/linkmesh-agent/bin/linkmesh-agent)
-  set -- enroll --server "$SERVER" --token "$TOKEN" --collector "$COLLECTOR"
+  # The token travels in the environment, not argv: the process list is world-readable.
+  set -- enroll --server "$SERVER" --collector "$COLLECTOR"
   [ -n "$ROOT" ] && set -- --root "$ROOT" "$@"
   if [ "$DRY_RUN" = 1 ]; then
-    detail "would run: linkmesh-agent enroll --server $SERVER --token lme_... --collector $COLLECTOR"
+    detail "would run: LINKMESH_ENROLL_TOKEN=lme_... linkmesh-agent enroll --server $SERVER --collector $COLLECTOR"
     return 0
   fi
   CHANGED=1
   # Anything the agent creates is private unless it says otherwise.
   enrolled=1
-  (umask 077 && "$agent" "$@") >"$WORK_DIR/enroll.log" 2>&1 || enrolled=0
+  (umask 077 && LINKMESH_ENROLL_TOKEN="$TOKEN" "$agent" "$@") >"$WORK_DIR/enroll.log" 2>&1 || enrolled=0
   sed 's/^/      /' "$WORK_DIR/enroll.log"
   [ "$enrolled" = 1 ] ||
     die "$EXIT_ENROLL" "enrollment failed (see above); mint a fresh token in the LinkMesh UI and run this again"

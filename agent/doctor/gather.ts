@@ -3,7 +3,6 @@
 
 import { spawn } from "node:child_process";
 import { readFile } from "node:fs/promises";
-import { request } from "undici";
 import type { CollectorType } from "../../common/model/index.js";
 import { parsePrometheusText } from "../../common/prom-text/index.js";
 import {
@@ -127,9 +126,9 @@ export async function readJournal(options: {
 }
 
 async function getText(url: string, signal: AbortSignal): Promise<string> {
-  const response = await request(url, { signal });
-  const text = await response.body.text();
-  if (response.statusCode !== 200) throw new Error(`${url} answered HTTP ${response.statusCode}`);
+  const response = await fetch(url, { signal });
+  const text = await response.text();
+  if (response.status !== 200) throw new Error(`${url} answered HTTP ${response.status}`);
   return text;
 }
 
@@ -160,13 +159,13 @@ async function relayAnswer(
 ): Promise<{ status: number; body: string }> {
   const headers: Record<string, string> = { authorization: `Bearer ${init.bearer}` };
   if (init.contentType) headers["content-type"] = init.contentType;
-  const response = await request(url, {
+  const response = await fetch(url, {
     method: init.method,
     headers,
     signal,
     ...(init.method === "POST" ? { body: "" } : {}),
   });
-  return { status: response.statusCode, body: await response.body.text() };
+  return { status: response.status, body: await response.text() };
 }
 
 function errorReason(body: string): string | null {

@@ -4,7 +4,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import { open, readFile, stat } from "node:fs/promises";
 import { gzipSync } from "node:zlib";
-import { request } from "undici";
 import type { CollectorType } from "../../common/model/index.js";
 import type { DoctorVerdict, SnapshotReply } from "../../common/protocol/index.js";
 import {
@@ -158,9 +157,9 @@ export async function buildSnapshot(options: SnapshotOptions): Promise<Snapshot>
     }),
     timed(stepMs, "reading the collector's /metrics", async (signal) => {
       const url = `${(options.collectorHttp ?? defaultCollectorHttp(type)).replace(/\/+$/, "")}/metrics`;
-      const response = await request(url, { signal });
-      const text = await response.body.text();
-      if (response.statusCode !== 200) throw new Error(`${url} answered HTTP ${response.statusCode}`);
+      const response = await fetch(url, { signal });
+      const text = await response.text();
+      if (response.status !== 200) throw new Error(`${url} answered HTTP ${response.status}`);
       return text;
     }),
     timed(DOCTOR_TIMEOUT_MS, "running doctor", () =>
