@@ -171,7 +171,8 @@ registerBench({
   },
 });
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+// Only when this source file is the script (the registry row runs it that way); never inside the dist/bench.js bundle.
+if (process.argv[1]?.endsWith("agent-footprint.ts")) {
   const seconds = Number(process.argv[2] ?? 60);
   const r = await benchAgentFootprint({ seconds });
   if (process.argv.includes("--json")) {
