@@ -16,7 +16,13 @@ import {
   WINDOWS,
 } from "../topology/index.js";
 import { SeriesHistory } from "./history.js";
-import { type ClassifiedPush, classifyPoints, type RawPoint, SeriesCache } from "./points.js";
+import {
+  type ClassifiedPush,
+  classifyPoints,
+  hostMetricsFromAgentHealth,
+  type RawPoint,
+  SeriesCache,
+} from "./points.js";
 
 /** Orphan throughput rows (their edge is gone from the graph) are dropped this long after their last update. */
 export const ORPHAN_TTL_MS = 24 * 3_600_000;
@@ -138,7 +144,7 @@ export class Fleet implements AgentReportSink {
 
   async health(collector: CollectorRecord, health: HostHealth, at: number): Promise<void> {
     const live = this.liveOf(collector.id);
-    live.hostMetrics = { ...live.hostMetrics, ...health };
+    live.hostMetrics = { ...live.hostMetrics, ...hostMetricsFromAgentHealth(health) };
     live.hostMetricsAt = at;
     // Rare (every 30 s per host): written through, not behind.
     await this.options.store.updateCollector(collector.id, { hostMetrics: live.hostMetrics, hostMetricsAt: at });

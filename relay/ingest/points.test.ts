@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { classifyPoints, type RawPoint, SeriesCache } from "./points.js";
+import { classifyPoints, hostMetricsFromAgentHealth, type RawPoint, SeriesCache } from "./points.js";
 
 const point = (name: string, value: number, attributes: Record<string, string> = {}): RawPoint => ({
   name,
@@ -36,5 +36,25 @@ describe("classifyPoints", () => {
     expect(out.flows.map((f) => [f.cls.componentId, f.cls.direction, f.input.processStartMs])).toEqual([
       ["otelcol.exporter.otlphttp.a", "sent", 100_000],
     ]);
+  });
+});
+
+describe("agent host health on the collector record", () => {
+  it("uses the same metric names as OTLP host metrics, with ratios from used/total", () => {
+    const metrics = hostMetricsFromAgentHealth({
+      cpuUtilization: 0.25,
+      memoryUsedBytes: 2e9,
+      memoryTotalBytes: 8e9,
+      uptimeSeconds: 3600,
+      diskUsedBytes: 10e9,
+      diskTotalBytes: 0,
+    });
+    expect(metrics).toEqual({
+      cpu_utilization: 0.25,
+      memory_usage_bytes: 2e9,
+      memory_utilization: 0.25,
+      uptime_seconds: 3600,
+      disk_usage_bytes: 10e9,
+    });
   });
 });

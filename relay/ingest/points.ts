@@ -2,6 +2,7 @@
 // collector's process start. A per-collector cache keeps the hot path free of repeated name normalisation.
 
 import type { CollectorType } from "../../common/model/index.js";
+import type { HostHealth } from "../../common/protocol/index.js";
 import {
   classifySeries,
   type HostMetricMatch,
@@ -101,4 +102,20 @@ export function classifyPoints(
   }
   if (processStartMs !== null) for (const flow of flows) flow.input.processStartMs = processStartMs;
   return { flows, host, processStartMs };
+}
+
+/**
+ * The agent's host health in the collector record's host-metric names (the ones OTLP host metrics use too),
+ * so the canvas reads one vocabulary whichever path the numbers took.
+ */
+export function hostMetricsFromAgentHealth(health: HostHealth): Record<string, number> {
+  const out: Record<string, number> = {
+    cpu_utilization: health.cpuUtilization,
+    memory_usage_bytes: health.memoryUsedBytes,
+    uptime_seconds: health.uptimeSeconds,
+    disk_usage_bytes: health.diskUsedBytes,
+  };
+  if (health.memoryTotalBytes > 0) out.memory_utilization = health.memoryUsedBytes / health.memoryTotalBytes;
+  if (health.diskTotalBytes > 0) out.disk_utilization = health.diskUsedBytes / health.diskTotalBytes;
+  return out;
 }
