@@ -56,15 +56,14 @@ async function serve(kind: "relay" | "bare"): Promise<void> {
   }
   const dir = mkdtempSync(join(tmpdir(), "linkmesh-bench-"));
   const admin = "bench-operator-secret-0123456789";
-  const config = resolveRelayConfig(
-    { listen: "127.0.0.1:0", db: `sqlite:${join(dir, "relay.db")}` },
-    { LINKMESH_ADMIN_TOKEN: admin },
-    dir,
-  );
+  // The replicas row (bench/replicas.ts) points several servers at one PostgreSQL; only the first enrolls.
+  const db = process.env.LINKMESH_BENCH_DB ?? `sqlite:${join(dir, "relay.db")}`;
+  const collectors = process.env.LINKMESH_BENCH_ENROLL === "0" ? 0 : COLLECTORS;
+  const config = resolveRelayConfig({ listen: "127.0.0.1:0", db }, { LINKMESH_ADMIN_TOKEN: admin }, dir);
   const relay = await buildRelay(config, { logger: false });
   const url = await relay.listen();
   const tokens: string[] = [];
-  for (let i = 0; i < COLLECTORS; i++) {
+  for (let i = 0; i < collectors; i++) {
     const minted = await relay.app.inject({
       method: "POST",
       url: "/api/v1/tokens",
@@ -81,9 +80,13 @@ async function serve(kind: "relay" | "bare"): Promise<void> {
   process.stdout.write(`${JSON.stringify({ url, tokens } satisfies Served)}\n`);
 }
 
-function startServer(kind: "relay" | "bare"): Promise<{ child: ChildProcess; served: Served }> {
+export function startServer(
+  kind: "relay" | "bare",
+  env: Record<string, string> = {},
+): Promise<{ child: ChildProcess; served: Served }> {
   const child = spawn(process.execPath, [process.argv[1] as string, SERVE_FLAG, kind], {
     stdio: ["ignore", "pipe", "inherit"],
+    env: { ...process.env, ...env },
   });
   return new Promise((resolve, reject) => {
     let buffer = "";
@@ -97,7 +100,7 @@ function startServer(kind: "relay" | "bare"): Promise<{ child: ChildProcess; ser
 }
 
 /** Bodies with increasing timestamps per collector, as a real fleet sends them (no "not newer" shortcut). */
-function buildBodies(): { bodies: Buffer[]; series: number; rawBytes: number } {
+export function buildBodies(): { bodies: Buffer[]; series: number; rawBytes: number } {
   const t0 = Date.now() - PUSHES_PER_COLLECTOR * 30_000;
   const sim = new AlloySimulator({ hostname: "bench", components: pipeline(), startTimeMs: t0 - 3_600_000 });
   const bodies: Buffer[] = [];
@@ -115,20 +118,21 @@ function buildBodies(): { bodies: Buffer[]; series: number; rawBytes: number } {
   return { bodies, series, rawBytes };
 }
 
-async function drive(served: Served, bodies: Buffer[]) {
+export async function drive(served: Served, bodies: Buffer[], connections = 16) {
   // Request n goes to collector n % COLLECTORS with that collector's next body in time order.
   let n = 0;
   const result = await autocannon({
     url: served.url,
-    connections: 16,
+    connections,
     duration: SECONDS,
     requests: [
       {
         method: "POST",
         path: "/v1/metrics",
         setupRequest: (request) => {
-          const collector = n % COLLECTORS;
-          const body = bodies[Math.floor(n / COLLECTORS) % bodies.length] as Buffer;
+          const fleet = served.tokens.length || COLLECTORS;
+          const collector = n % fleet;
+          const body = bodies[Math.floor(n / fleet) % bodies.length] as Buffer;
           n++;
           return {
             ...request,

@@ -148,7 +148,7 @@ export async function buildRelay(config: RelayConfig, options: RelayOptions = {}
         .refresh(ids)
         .then(() => broadcaster.changed())
         .catch((error: unknown) => app.log.warn({ err: error }, "cluster: reloading rows failed"));
-    }, 100);
+    }, 250);
   });
   const sweeper = setInterval(() => void fleet.sweep().catch(() => undefined), 60_000);
   sweeper.unref();

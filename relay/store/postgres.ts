@@ -24,6 +24,8 @@ import type {
 
 /** Any constant shared by all replicas; `pg_advisory_lock` takes a bigint. */
 const MIGRATION_LOCK = 0x4c4d_6d69;
+/** First key of the two-key transaction locks (a key space per purpose). */
+const LOCK_SPACE = { enroll: 0x4c4d_0001, rates: 0x4c4d_0002 } as const;
 
 /** Numbered like SQLite's; times are epoch milliseconds (BIGINT), JSON is stored as text exactly as SQLite does. */
 const MIGRATIONS: string[] = [
@@ -322,7 +324,10 @@ export class PostgresStore implements Store {
   async enrollCollector(input: Parameters<Store["enrollCollector"]>[0]) {
     return this.transaction(async (tx) => {
       // Serialises enrolments of the same host and type across replicas (the unique index would fail one).
-      await tx.query("SELECT pg_advisory_xact_lock(hashtext($1))", [`${input.hostname}/${input.type}`]);
+      await tx.query("SELECT pg_advisory_xact_lock($1, hashtext($2))", [
+        LOCK_SPACE.enroll,
+        `${input.hostname}/${input.type}`,
+      ]);
       const existing = (
         await tx.query("SELECT * FROM collectors WHERE hostname = $1 AND type = $2", [input.hostname, input.type])
       ).rows[0] as Row | undefined;
@@ -513,13 +518,17 @@ export class PostgresStore implements Store {
     step: (state: string | null) => { state: string; result: T },
   ): Promise<T | null> {
     return this.transaction(async (tx) => {
-      // The collector row is the lock: pushes of one collector landing on different replicas take turns here.
-      const owner = await tx.query("SELECT id FROM collectors WHERE id = $1 FOR UPDATE", [collectorId]);
-      if (owner.rowCount === 0) return null;
-      const row = (
-        await tx.query("SELECT state FROM rate_state WHERE collector_id = $1 AND via = $2", [collectorId, via])
-      ).rows[0] as Row | undefined;
-      const { state, result } = step(row ? str(row.state) : null);
+      // Pushes of one collector landing on different replicas take turns on this lock. Not a row lock: the
+      // write-behind's transaction updates collector rows for a while and must not hold pushes up.
+      await tx.query("SELECT pg_advisory_xact_lock($1, hashtext($2))", [LOCK_SPACE.rates, `${collectorId}/${via}`]);
+      const found = await tx.query(
+        `SELECT c.id, r.state FROM collectors c LEFT JOIN rate_state r ON r.collector_id = c.id AND r.via = $2
+         WHERE c.id = $1`,
+        [collectorId, via],
+      );
+      const row = found.rows[0] as Row | undefined;
+      if (!row) return null;
+      const { state, result } = step(row.state === null ? null : str(row.state));
       await tx.query(
         `INSERT INTO rate_state (collector_id, via, state) VALUES ($1, $2, $3)
          ON CONFLICT (collector_id, via) DO UPDATE SET state = excluded.state`,
