@@ -3,6 +3,8 @@ import type { OperatorCheck } from "../auth/index.js";
 import { type RateWindow, type Topology, TopologyQuerySchema } from "../topology/index.js";
 
 export const STREAM_PATH = "/api/v1/stream";
+/** Changes within this pause after the first one ride in the same update. */
+const COALESCE_MS = 50;
 
 interface Subscriber {
   window: RateWindow;
@@ -14,6 +16,7 @@ interface Subscriber {
 export class TopologyBroadcaster {
   private readonly subscribers = new Set<Subscriber>();
   private timer: NodeJS.Timeout | null = null;
+  private lastPublishAt = 0;
   private readonly keepalive: NodeJS.Timeout;
 
   constructor(
@@ -37,17 +40,22 @@ export class TopologyBroadcaster {
     return () => this.subscribers.delete(subscriber);
   }
 
-  /** Something changed: schedule one batched update. */
+  /**
+   * Something changed: publish soon. The first change after a quiet spell goes out at once (after a short
+   * coalescing pause for the rest of its push); later ones wait so that updates stay at most one per `batchMs`.
+   */
   changed(): void {
     if (this.timer !== null || this.subscribers.size === 0) return;
+    const wait = Math.max(COALESCE_MS, this.lastPublishAt + this.batchMs - Date.now());
     this.timer = setTimeout(() => {
       this.timer = null;
       void this.publish().catch(this.onError);
-    }, this.batchMs);
+    }, wait);
     this.timer.unref();
   }
 
   async publish(): Promise<void> {
+    this.lastPublishAt = Date.now();
     const windows = new Set([...this.subscribers].map((s) => s.window));
     for (const window of windows) {
       const chunk = frame(await this.build(window));
@@ -80,7 +88,8 @@ export async function liveRoutes(app: FastifyInstance, deps: LiveDeps): Promise<
       preHandler: deps.operator,
       config: {
         access: "operator",
-        summary: "Server-Sent Events: `event: topology` with the same body as GET /api/v1/topology, batched 1 s",
+        summary:
+          "Server-Sent Events: `event: topology` with the same body as GET /api/v1/topology, at most one per second",
       },
       schema: { querystring: TopologyQuerySchema },
     },

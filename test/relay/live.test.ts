@@ -1,4 +1,6 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
+import { TopologyBroadcaster } from "../../relay/live/index.js";
+import type { Topology } from "../../relay/topology/index.js";
 import { AlloySimulator } from "../sim/alloy.js";
 import { baseUrl, startTestRelay } from "./harness.js";
 
@@ -46,5 +48,35 @@ describe("live topology stream (SSE)", () => {
     expect(frames[1]?.collectors[0]?.lastPushAt).not.toBeNull();
     await reader.cancel();
     await t.relay.close();
+  });
+});
+
+describe("live update pacing", () => {
+  it("sends the first change at once and holds later ones to one update per second", async () => {
+    vi.useFakeTimers({ now: 1_000_000 });
+    try {
+      let builds = 0;
+      const broadcaster = new TopologyBroadcaster(async () => {
+        builds++;
+        return { collectors: [] } as unknown as Topology;
+      }, 1_000);
+      const written: number[] = [];
+      broadcaster.subscribe({ window: "30s", write: () => written.push(Date.now()), end: () => undefined });
+
+      broadcaster.changed();
+      await vi.advanceTimersByTimeAsync(60);
+      expect(written).toEqual([1_000_050]); // push-to-pixel is not held back by the batch interval
+
+      broadcaster.changed();
+      broadcaster.changed();
+      await vi.advanceTimersByTimeAsync(500);
+      expect(written).toHaveLength(1);
+      await vi.advanceTimersByTimeAsync(600);
+      expect(written).toEqual([1_000_050, 1_001_050]);
+      expect(builds).toBe(2);
+      broadcaster.close();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
