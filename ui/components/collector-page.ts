@@ -1,8 +1,15 @@
-// <lm-collector>: one collector: header facts, its pipeline graph with per-edge numbers, and its Events tab.
+// <lm-collector>: one collector: header facts, its pipeline graph with per-edge numbers, its Events tab and its
+// Diagnostics tab (doctor verdict, support snapshots).
 import { css, html, LitElement } from "lit";
 import { edgeStatus, formatRate } from "../layout/index.js";
 import { type CollectorTab, hrefOf } from "../route/index.js";
-import type { CollectorEvent, CollectorSummary, Topology, TopologyCollector } from "../store/index.js";
+import type {
+  CollectorDiagnostics,
+  CollectorEvent,
+  CollectorSummary,
+  Topology,
+  TopologyCollector,
+} from "../store/index.js";
 import { ago, hostSummary } from "./host.js";
 import { base } from "./styles.js";
 
@@ -30,6 +37,7 @@ export class CollectorPage extends LitElement {
     topologyAt: { attribute: false },
     summary: { attribute: false },
     events: { attribute: false },
+    diagnostics: { attribute: false },
     typeFilter: { state: true },
   };
   collectorId = "";
@@ -38,6 +46,7 @@ export class CollectorPage extends LitElement {
   topologyAt: number | null = null;
   summary: CollectorSummary | null = null;
   events: CollectorEvent[] | null = null;
+  diagnostics: CollectorDiagnostics | null = null;
   typeFilter = "";
 
   private collector(): TopologyCollector | null {
@@ -100,6 +109,18 @@ export class CollectorPage extends LitElement {
       }`;
   }
 
+  private renderTab(c: TopologyCollector | null, hostname: string) {
+    switch (this.tab) {
+      case "events":
+        return this.renderEvents();
+      case "diagnostics":
+        return html`<lm-diagnostics .collectorId=${this.collectorId} .hostname=${hostname}
+          .diagnostics=${this.diagnostics}></lm-diagnostics>`;
+      case "graph":
+        return c ? this.renderGraph(c) : html`<p class="muted">No topology for this collector yet.</p>`;
+    }
+  }
+
   override render() {
     const c = this.collector();
     const s = this.summary;
@@ -130,10 +151,9 @@ export class CollectorPage extends LitElement {
       <nav role="tablist" aria-label="Collector views">
         <a role="tab" href=${hrefOf({ page: "collector", id, tab: "graph" })} aria-selected=${this.tab === "graph" ? "true" : "false"}>Pipeline</a>
         <a role="tab" href=${hrefOf({ page: "collector", id, tab: "events" })} aria-selected=${this.tab === "events" ? "true" : "false"}>Events</a>
+        <a role="tab" href=${hrefOf({ page: "collector", id, tab: "diagnostics" })} aria-selected=${this.tab === "diagnostics" ? "true" : "false"}>Diagnostics</a>
       </nav>
-      <section role="tabpanel">
-        ${this.tab === "events" ? this.renderEvents() : c ? this.renderGraph(c) : html`<p class="muted">No topology for this collector yet.</p>`}
-      </section>
+      <section role="tabpanel">${this.renderTab(c, hostname)}</section>
     `;
   }
 }

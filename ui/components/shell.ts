@@ -56,12 +56,13 @@ export class LinkmeshApp extends LitElement {
     this.store.disconnect();
   }
 
-  /** Keeps the open collector's events fresh while its Events tab is shown. */
+  /** Keeps the open collector's events fresh while its Events tab is shown; loads its Diagnostics tab on open. */
   private syncWatch(): void {
     this.unwatch?.();
     this.unwatch = null;
-    if (this.route.page === "collector" && this.route.tab === "events" && this.state.session === "signed_in")
-      this.unwatch = this.store.watchEvents(this.route.id);
+    if (this.route.page !== "collector" || this.state.session !== "signed_in") return;
+    if (this.route.tab === "events") this.unwatch = this.store.watchEvents(this.route.id);
+    if (this.route.tab === "diagnostics") void this.store.loadDiagnostics(this.route.id);
   }
 
   private async login(e: CustomEvent<{ token: string }>) {
@@ -102,7 +103,11 @@ export class LinkmeshApp extends LitElement {
           .relayUrl=${relayUrl}></lm-collectors>`;
       case "collector":
         return html`<lm-collector .collectorId=${r.id} .tab=${r.tab} .topology=${s.topology} .topologyAt=${s.topologyAt}
-          .summary=${s.collectors?.find((c) => c.id === r.id) ?? null} .events=${s.events.get(r.id) ?? null}></lm-collector>`;
+          .summary=${s.collectors?.find((c) => c.id === r.id) ?? null} .events=${s.events.get(r.id) ?? null}
+          .diagnostics=${s.diagnostics.get(r.id) ?? null}
+          @run-doctor=${(e: CustomEvent<{ collectorId: string }>) => void this.store.runDoctor(e.detail.collectorId)}
+          @request-snapshot=${(e: CustomEvent<{ collectorId: string }>) =>
+            void this.store.requestSnapshot(e.detail.collectorId)}></lm-collector>`;
       case "enroll":
         return html`<lm-enroll .tokens=${this.store}></lm-enroll>`;
     }

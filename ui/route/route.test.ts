@@ -9,6 +9,8 @@ describe("hash routes", () => {
     ["#/collectors", { page: "collectors" }],
     ["#/collectors/abc", { page: "collector", id: "abc", tab: "graph" }],
     ["#/collectors/a%2Fb/events", { page: "collector", id: "a/b", tab: "events" }],
+    ["#/collectors/abc/diagnostics", { page: "collector", id: "abc", tab: "diagnostics" }],
+    ["#/collectors/abc/nonsense", { page: "collector", id: "abc", tab: "graph" }],
     ["#/enroll", { page: "enroll" }],
   ])("%j -> %j", (hash, route) => expect(parseRoute(hash)).toEqual(route));
 
@@ -18,5 +20,6 @@ describe("hash routes", () => {
     { page: "enroll" },
     { page: "collector", id: "c/1", tab: "events" },
     { page: "collector", id: "c1", tab: "graph" },
+    { page: "collector", id: "c1", tab: "diagnostics" },
   ])("hrefOf %j parses back to itself", (route) => expect(parseRoute(hrefOf(route))).toEqual(route));
 });

@@ -3,7 +3,9 @@
 export {
   ApiShapeError,
   parseCollectors,
+  parseDoctor,
   parseEvents,
+  parseSnapshots,
   parseTokens,
   parseTopology,
   topologyFromStreamMessage,
@@ -11,11 +13,17 @@ export {
 export type { LiveState, SessionState, StoreOptions, StoreState } from "./store.js";
 export { API, CSRF_HEADER, messageOf, RelayError, RelayStore } from "./store.js";
 export type {
+  ActionState,
+  CollectorDiagnostics,
   CollectorEvent,
   CollectorSummary,
+  DoctorCheck,
+  DoctorRecord,
+  DoctorVerdictView,
   MintedToken,
   MintRequest,
   RateWindow,
+  SnapshotSummary,
   TokenSummary,
   Topology,
   TopologyCollector,

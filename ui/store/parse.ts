@@ -3,7 +3,10 @@
 import type {
   CollectorEvent,
   CollectorSummary,
+  DoctorCheck,
+  DoctorRecord,
   MintedToken,
+  SnapshotSummary,
   TokenSummary,
   Topology,
   TopologyCollector,
@@ -190,6 +193,66 @@ export function parseTokens(v: unknown): TokenSummary[] {
 export function parseMinted(v: unknown): MintedToken {
   const o = obj(v, "POST /api/v1/tokens");
   return { id: str(o.id, "minted.id"), token: str(o.token, "minted.token"), expiresAt: optTime(o.expiresAt) };
+}
+
+const CHECK_STATUSES = new Set<DoctorCheck["status"]>(["ok", "fail", "skipped"]);
+
+function parseCheck(v: unknown, where: string): DoctorCheck {
+  const o = obj(v, where);
+  const status = str(o.status, `${where}.status`);
+  if (!CHECK_STATUSES.has(status as DoctorCheck["status"]))
+    throw new ApiShapeError(`${where}.status`, `unknown status ${status}`);
+  return {
+    id: str(o.id, `${where}.id`),
+    title: optStr(o.title) ?? str(o.id, `${where}.id`),
+    status: status as DoctorCheck["status"],
+    evidence: arr(o.evidence ?? [], `${where}.evidence`).filter((e): e is string => typeof e === "string"),
+    fix: optStr(o.fix) ?? "",
+  };
+}
+
+/** GET/POST /api/v1/collectors/:id/doctor: `{ verdict, at, ageSeconds }`. */
+export function parseDoctor(v: unknown, receivedAt: number): DoctorRecord {
+  const where = "doctor";
+  const o = obj(v, where);
+  const verdict = obj(o.verdict, `${where}.verdict`);
+  const checks = arr(verdict.checks, `${where}.verdict.checks`).map((c, i) => parseCheck(c, `checks[${i}]`));
+  const at = optTime(o.at);
+  if (at === null) throw new ApiShapeError(`${where}.at`, "missing time");
+  // The relay names the first failing check; fall back to finding it ourselves.
+  const stuckAt = optStr(verdict.stuckAt) ?? checks.find((c) => c.status === "fail")?.id ?? null;
+  return {
+    verdict: { ok: stuckAt === null && verdict.ok !== false, stuckAt, checks },
+    at,
+    ageSeconds: optNum(o.ageSeconds) ?? 0,
+    receivedAt,
+  };
+}
+
+/** One snapshot as GET /snapshots lists it (and POST answers); `href` comes from the caller's route table. */
+export function parseSnapshot(v: unknown, where: string, href: (id: string) => string): SnapshotSummary {
+  const o = obj(v, where);
+  const id = str(o.id, `${where}.id`);
+  const createdAt = optTime(o.createdAt);
+  const sizeBytes = optNum(o.sizeBytes);
+  if (createdAt === null) throw new ApiShapeError(`${where}.createdAt`, "missing time");
+  if (sizeBytes === null) throw new ApiShapeError(`${where}.sizeBytes`, "missing size");
+  return {
+    id,
+    markerId: str(o.markerId, `${where}.markerId`),
+    fileName: optStr(o.fileName) ?? `${id}.tar.gz`,
+    sizeBytes,
+    truncated: o.truncated === true,
+    createdAt,
+    href: href(id),
+  };
+}
+
+export function parseSnapshots(v: unknown, href: (id: string) => string): SnapshotSummary[] {
+  const o = obj(v, "snapshots");
+  return arr(o.snapshots, "snapshots")
+    .map((s, i) => parseSnapshot(s, `snapshots[${i}]`, href))
+    .sort((a, b) => b.createdAt - a.createdAt);
 }
 
 /** A stream message that carries a whole topology (used as-is) or only says "something changed" (null). */

@@ -2,13 +2,18 @@
 // Components read `state` and call its methods; it never renders anything.
 import {
   parseCollectors,
+  parseDoctor,
   parseEvents,
   parseMinted,
+  parseSnapshot,
+  parseSnapshots,
   parseTokens,
   parseTopology,
   topologyFromStreamMessage,
 } from "./parse.js";
 import type {
+  ActionState,
+  CollectorDiagnostics,
   CollectorEvent,
   CollectorSummary,
   MintedToken,
@@ -28,6 +33,10 @@ export const API = {
   collector: (id: string) => `/api/v1/collectors/${encodeURIComponent(id)}`,
   events: (id: string) => `/api/v1/collectors/${encodeURIComponent(id)}/events`,
   token: (id: string) => `/api/v1/tokens/${encodeURIComponent(id)}`,
+  doctor: (id: string) => `/api/v1/collectors/${encodeURIComponent(id)}/doctor`,
+  snapshots: (id: string) => `/api/v1/collectors/${encodeURIComponent(id)}/snapshots`,
+  snapshot: (id: string, sid: string) =>
+    `/api/v1/collectors/${encodeURIComponent(id)}/snapshots/${encodeURIComponent(sid)}`,
 } as const;
 
 /** Cookie-authenticated unsafe requests carry this header; a cross-site form cannot set it. */
@@ -58,6 +67,8 @@ export interface StoreState {
   collectors: CollectorSummary[] | null;
   error: string | null;
   events: ReadonlyMap<string, CollectorEvent[]>;
+  /** Doctor verdicts and snapshots of the collectors whose Diagnostics tab was opened. */
+  diagnostics: ReadonlyMap<string, CollectorDiagnostics>;
 }
 
 export interface StoreOptions {
@@ -83,6 +94,7 @@ export class RelayStore {
     collectors: null,
     error: null,
     events: new Map(),
+    diagnostics: new Map(),
   };
   private readonly listeners = new Set<Listener>();
   private readonly base: string;
@@ -188,7 +200,7 @@ export class RelayStore {
 
   private signedOut(): void {
     this.disconnect();
-    this.set({ session: "signed_out", topology: null, collectors: null, events: new Map() });
+    this.set({ session: "signed_out", topology: null, collectors: null, events: new Map(), diagnostics: new Map() });
   }
 
   setWindow(window: RateWindow): void {
@@ -255,6 +267,88 @@ export class RelayStore {
     this.watchedEvents.add(collectorId);
     void this.loadEvents(collectorId).catch((error: unknown) => this.set({ error: messageOf(error) }));
     return () => this.watchedEvents.delete(collectorId);
+  }
+
+  // --- diagnostics: doctor verdicts and support snapshots ------------------------------------------------
+
+  private diagnosticsOf(collectorId: string): CollectorDiagnostics {
+    return (
+      this.state.diagnostics.get(collectorId) ?? {
+        doctor: undefined,
+        doctorRun: IDLE,
+        snapshots: undefined,
+        snapshotRun: IDLE,
+        loadError: null,
+      }
+    );
+  }
+
+  private patchDiagnostics(collectorId: string, patch: Partial<CollectorDiagnostics>): void {
+    const next = new Map(this.state.diagnostics);
+    next.set(collectorId, { ...this.diagnosticsOf(collectorId), ...patch });
+    this.set({ diagnostics: next });
+  }
+
+  private snapshotHref(collectorId: string): (snapshotId: string) => string {
+    return (snapshotId) => `${this.base}${API.snapshot(collectorId, snapshotId)}`;
+  }
+
+  /** Reads the last doctor verdict (404 = never ran) and the stored snapshots. */
+  async loadDiagnostics(collectorId: string): Promise<void> {
+    try {
+      const [doctor, snapshots] = await Promise.all([
+        this.request(API.doctor(collectorId)).then(
+          (body) => parseDoctor(body, Date.now()),
+          (error: unknown) => {
+            if (error instanceof RelayError && error.status === 404 && error.reason === "no_verdict") return null;
+            throw error;
+          },
+        ),
+        this.request(API.snapshots(collectorId)).then((body) => parseSnapshots(body, this.snapshotHref(collectorId))),
+      ]);
+      this.patchDiagnostics(collectorId, { doctor, snapshots, loadError: null });
+    } catch (error) {
+      this.patchDiagnostics(collectorId, { loadError: messageOf(error) });
+    }
+  }
+
+  /** Reloads what a failed action may have made stale: the kept verdict, and the header status when offline. */
+  private async afterFailure(collectorId: string, error: unknown): Promise<void> {
+    const offline = error instanceof RelayError && error.reason === "agent_offline";
+    await Promise.all([
+      this.loadDiagnostics(collectorId),
+      offline ? this.refresh().catch(() => undefined) : Promise.resolve(),
+    ]);
+  }
+
+  /** Asks the agent to run doctor now (through the relay); an offline agent leaves the last verdict in place. */
+  async runDoctor(collectorId: string): Promise<void> {
+    if (this.diagnosticsOf(collectorId).doctorRun.state === "running") return;
+    this.patchDiagnostics(collectorId, { doctorRun: { state: "running", since: Date.now() } });
+    try {
+      const doctor = parseDoctor(await this.request(API.doctor(collectorId), { method: "POST" }), Date.now());
+      this.patchDiagnostics(collectorId, { doctor, doctorRun: IDLE });
+    } catch (error) {
+      this.patchDiagnostics(collectorId, { doctorRun: failed(error) });
+      // Still show the last verdict the relay kept (e.g. the agent went offline since it ran).
+      await this.afterFailure(collectorId, error);
+    }
+  }
+
+  /** Asks the agent for a scrubbed snapshot; the relay answers once it is stored, then the list is reloaded. */
+  async requestSnapshot(collectorId: string, since = "15m"): Promise<void> {
+    if (this.diagnosticsOf(collectorId).snapshotRun.state === "running") return;
+    this.patchDiagnostics(collectorId, { snapshotRun: { state: "running", since: Date.now() } });
+    try {
+      const body = await this.request(API.snapshots(collectorId), { method: "POST", body: { since } });
+      const stored = parseSnapshot(body, "snapshot", this.snapshotHref(collectorId));
+      const known = (this.diagnosticsOf(collectorId).snapshots ?? []).filter((s) => s.id !== stored.id);
+      this.patchDiagnostics(collectorId, { snapshots: [stored, ...known], snapshotRun: IDLE });
+      await this.loadDiagnostics(collectorId);
+    } catch (error) {
+      this.patchDiagnostics(collectorId, { snapshotRun: failed(error) });
+      await this.afterFailure(collectorId, error);
+    }
   }
 
   async deregister(collectorId: string): Promise<void> {
@@ -340,6 +434,13 @@ export class RelayStore {
     this.stopPolling();
     this.set({ live: "idle" });
   }
+}
+
+const IDLE: ActionState = { state: "idle" };
+
+function failed(error: unknown): ActionState {
+  const reason = error instanceof RelayError ? error.reason : "unexpected";
+  return { state: "failed", reason, message: messageOf(error), at: Date.now() };
 }
 
 export function messageOf(error: unknown): string {
