@@ -60,102 +60,117 @@ export async function opampRoutes(app: FastifyInstance, deps: OpampDeps): Promis
     request.opampAuth = result.auth;
   };
 
-  app.post(OPAMP_PATH, { preValidation: authenticate }, async (request, reply) => {
-    const auth = request.opampAuth;
-    if (!auth) return reply.code(401).send();
-    const contentType = (request.headers["content-type"] ?? "").split(";")[0]?.trim().toLowerCase();
-    if (contentType !== PROTOBUF) {
-      return reply.code(415).send({ error: "unsupported_media_type", message: `OpAMP over HTTP is ${PROTOBUF}` });
-    }
-    let body = request.body instanceof Buffer ? request.body : Buffer.alloc(0);
-    const encoding = (request.headers["content-encoding"] ?? "identity").toLowerCase();
-    if (encoding === "gzip") {
-      try {
-        body = await gunzipAsync(body, { maxOutputLength: maxBytes });
-      } catch {
-        return reply
-          .code(400)
-          .send({ error: "bad_gzip", message: "Content-Encoding is gzip but the body does not inflate" });
+  app.post(
+    OPAMP_PATH,
+    {
+      preValidation: authenticate,
+      config: { access: "opamp", summary: "OpAMP over plain HTTP (protobuf AgentToServer -> ServerToAgent)" },
+    },
+    async (request, reply) => {
+      const auth = request.opampAuth;
+      if (!auth) return reply.code(401).send();
+      const contentType = (request.headers["content-type"] ?? "").split(";")[0]?.trim().toLowerCase();
+      if (contentType !== PROTOBUF) {
+        return reply.code(415).send({ error: "unsupported_media_type", message: `OpAMP over HTTP is ${PROTOBUF}` });
       }
-    } else if (encoding !== "identity") {
-      return reply
-        .code(415)
-        .send({ error: "unsupported_encoding", message: "Content-Encoding must be gzip or identity" });
-    }
-    let message: ReturnType<typeof decodeAgentToServer>;
-    try {
-      message = decodeAgentToServer(body);
-    } catch (error) {
-      if (!(error instanceof OpampDecodeError)) throw error;
-      request.log.warn({ remote: request.ip }, `opamp.decode: ${error.reason}`);
-      return reply
-        .code(200)
-        .type(PROTOBUF)
-        .send(Buffer.from(encodeServerToAgent(badRequest(ZERO_UID, error.message))));
-    }
-    const result = await server.handle(auth, message, null);
-    if (!result.ok) {
-      request.log.warn({ remote: request.ip }, `opamp.auth: rejected reason=${result.reason}`);
-      return reply.code(401).type("application/json").send({ error: result.reason, message: result.message });
-    }
-    return reply
-      .code(200)
-      .type(PROTOBUF)
-      .send(Buffer.from(encodeServerToAgent(result.reply)));
-  });
-
-  app.get(OPAMP_PATH, { websocket: true, preValidation: authenticate }, (socket: WebSocket, request) => {
-    const auth = request.opampAuth;
-    if (!auth) {
-      socket.close(CLOSE_POLICY, "unauthenticated");
-      return;
-    }
-    const connection = Symbol(`opamp:${request.ip}`);
-    // Messages of one connection are handled in order: sequence numbers and the first-report rule depend on it.
-    let queue: Promise<void> = Promise.resolve();
-    socket.on("message", (data, isBinary) => {
-      queue = queue
-        .then(() => onMessage(data, isBinary))
-        .catch((error: unknown) => {
-          request.log.error({ err: error }, "opamp.ws: message handling failed");
-        });
-    });
-    socket.on("close", () => server.connectionClosed(connection));
-
-    const onMessage = async (data: unknown, isBinary: boolean) => {
-      const bytes = toBuffer(data);
-      if (bytes.length > maxBytes) {
-        socket.close(CLOSE_TOO_BIG, "message too big");
-        return;
+      let body = request.body instanceof Buffer ? request.body : Buffer.alloc(0);
+      const encoding = (request.headers["content-encoding"] ?? "identity").toLowerCase();
+      if (encoding === "gzip") {
+        try {
+          body = await gunzipAsync(body, { maxOutputLength: maxBytes });
+        } catch {
+          return reply
+            .code(400)
+            .send({ error: "bad_gzip", message: "Content-Encoding is gzip but the body does not inflate" });
+        }
+      } else if (encoding !== "identity") {
+        return reply
+          .code(415)
+          .send({ error: "unsupported_encoding", message: "Content-Encoding must be gzip or identity" });
       }
       let message: ReturnType<typeof decodeAgentToServer>;
       try {
-        if (!isBinary) throw new OpampDecodeError("bad_frame", "OpAMP WebSocket messages are binary");
-        message = decodeAgentToServer(unframeWsMessage(bytes));
+        message = decodeAgentToServer(body);
       } catch (error) {
         if (!(error instanceof OpampDecodeError)) throw error;
         request.log.warn({ remote: request.ip }, `opamp.decode: ${error.reason}`);
-        send(socket, badRequest(ZERO_UID, error.message));
-        return;
+        return reply
+          .code(200)
+          .type(PROTOBUF)
+          .send(Buffer.from(encodeServerToAgent(badRequest(ZERO_UID, error.message))));
       }
-      let result: Awaited<ReturnType<OpampServer["handle"]>>;
-      try {
-        result = await server.handle(auth, message, connection);
-      } catch (error) {
-        // The agent backs off and resends; the socket stays up.
-        request.log.error({ err: error }, "opamp.ws: handling failed");
-        send(socket, unavailable(message.instanceUid));
-        return;
-      }
+      const result = await server.handle(auth, message, null);
       if (!result.ok) {
         request.log.warn({ remote: request.ip }, `opamp.auth: rejected reason=${result.reason}`);
-        socket.close(CLOSE_POLICY, result.reason);
+        return reply.code(401).type("application/json").send({ error: result.reason, message: result.message });
+      }
+      return reply
+        .code(200)
+        .type(PROTOBUF)
+        .send(Buffer.from(encodeServerToAgent(result.reply)));
+    },
+  );
+
+  app.get(
+    OPAMP_PATH,
+    {
+      websocket: true,
+      preValidation: authenticate,
+      config: { access: "opamp", summary: "OpAMP over WebSocket (0x00 header + protobuf frames)" },
+    },
+    (socket: WebSocket, request) => {
+      const auth = request.opampAuth;
+      if (!auth) {
+        socket.close(CLOSE_POLICY, "unauthenticated");
         return;
       }
-      send(socket, result.reply);
-      if (message.disconnect) socket.close(1000, "agent disconnected");
-    };
-  });
+      const connection = Symbol(`opamp:${request.ip}`);
+      // Messages of one connection are handled in order: sequence numbers and the first-report rule depend on it.
+      let queue: Promise<void> = Promise.resolve();
+      socket.on("message", (data, isBinary) => {
+        queue = queue
+          .then(() => onMessage(data, isBinary))
+          .catch((error: unknown) => {
+            request.log.error({ err: error }, "opamp.ws: message handling failed");
+          });
+      });
+      socket.on("close", () => server.connectionClosed(connection));
+
+      const onMessage = async (data: unknown, isBinary: boolean) => {
+        const bytes = toBuffer(data);
+        if (bytes.length > maxBytes) {
+          socket.close(CLOSE_TOO_BIG, "message too big");
+          return;
+        }
+        let message: ReturnType<typeof decodeAgentToServer>;
+        try {
+          if (!isBinary) throw new OpampDecodeError("bad_frame", "OpAMP WebSocket messages are binary");
+          message = decodeAgentToServer(unframeWsMessage(bytes));
+        } catch (error) {
+          if (!(error instanceof OpampDecodeError)) throw error;
+          request.log.warn({ remote: request.ip }, `opamp.decode: ${error.reason}`);
+          send(socket, badRequest(ZERO_UID, error.message));
+          return;
+        }
+        let result: Awaited<ReturnType<OpampServer["handle"]>>;
+        try {
+          result = await server.handle(auth, message, connection);
+        } catch (error) {
+          // The agent backs off and resends; the socket stays up.
+          request.log.error({ err: error }, "opamp.ws: handling failed");
+          send(socket, unavailable(message.instanceUid));
+          return;
+        }
+        if (!result.ok) {
+          request.log.warn({ remote: request.ip }, `opamp.auth: rejected reason=${result.reason}`);
+          socket.close(CLOSE_POLICY, result.reason);
+          return;
+        }
+        send(socket, result.reply);
+        if (message.disconnect) socket.close(1000, "agent disconnected");
+      };
+    },
+  );
 
   return server;
 }
