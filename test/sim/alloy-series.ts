@@ -12,6 +12,11 @@ export interface SimComponent {
   ratePerSecond: number;
   /** Items per second failing to send (exporters only). */
   failedPerSecond?: number;
+  /**
+   * Optional: items counted `elapsedSeconds` after start (must never decrease), for rates that change over time.
+   * Replaces `ratePerSecond x elapsed` for the component's main counter; `ratePerSecond` stays the nominal rate.
+   */
+  countAt?: (elapsedSeconds: number) => number;
   /** `/` for the root config (default), `/remotecfg` for remotecfg-managed components. */
   componentPath?: string;
 }
@@ -36,6 +41,8 @@ function otelType(alloyName: string): string {
 }
 
 const counter = (rate: number) => (elapsed: number) => Math.floor(rate * elapsed);
+const mainCounter = (c: SimComponent) =>
+  c.countAt ? (elapsed: number) => Math.floor((c.countAt as (e: number) => number)(elapsed)) : counter(c.ratePerSecond);
 
 export function seriesForComponent(c: SimComponent): SimSeries[] {
   const path = c.componentPath ?? "/";
@@ -60,7 +67,7 @@ export function seriesForComponent(c: SimComponent): SimSeries[] {
           receiver: `${otelType(name)}/${globalId}`,
           transport: "http",
         },
-        valueAt: counter(c.ratePerSecond),
+        valueAt: mainCounter(c),
       },
       {
         name: `otelcol_receiver_refused_${item}_total`,
@@ -89,14 +96,14 @@ export function seriesForComponent(c: SimComponent): SimSeries[] {
         help: "Number of items passed to the processor. [Alpha]",
         type: "counter",
         labels,
-        valueAt: counter(c.ratePerSecond),
+        valueAt: mainCounter(c),
       },
       {
         name: "otelcol_processor_outgoing_items_total",
         help: "Number of items emitted from the processor. [Alpha]",
         type: "counter",
         labels,
-        valueAt: counter(c.ratePerSecond),
+        valueAt: mainCounter(c),
       },
     ];
   }
@@ -108,7 +115,7 @@ export function seriesForComponent(c: SimComponent): SimSeries[] {
         help: `Number of ${item.replace("_", " ")} successfully sent to destination. [Alpha]`,
         type: "counter",
         labels,
-        valueAt: counter(c.ratePerSecond),
+        valueAt: mainCounter(c),
       },
       {
         name: `otelcol_exporter_send_failed_${item}_total`,
@@ -126,7 +133,7 @@ export function seriesForComponent(c: SimComponent): SimSeries[] {
         help: "Total number of samples sent to downstream components.",
         type: "counter",
         labels: base,
-        valueAt: counter(c.ratePerSecond),
+        valueAt: mainCounter(c),
       },
     ];
   }
@@ -138,7 +145,7 @@ export function seriesForComponent(c: SimComponent): SimSeries[] {
         help: "Total number of samples sent to remote storage.",
         type: "counter",
         labels,
-        valueAt: counter(c.ratePerSecond),
+        valueAt: mainCounter(c),
       },
       {
         name: "prometheus_remote_storage_samples_failed_total",
@@ -157,7 +164,7 @@ export function seriesForComponent(c: SimComponent): SimSeries[] {
         help: "Number of log entries sent to the ingester.",
         type: "counter",
         labels,
-        valueAt: counter(c.ratePerSecond),
+        valueAt: mainCounter(c),
       },
       {
         name: "loki_write_dropped_entries_total",
@@ -175,7 +182,7 @@ export function seriesForComponent(c: SimComponent): SimSeries[] {
         help: "Number of lines read.",
         type: "counter",
         labels: { ...base, path: "/var/log/syslog" },
-        valueAt: counter(c.ratePerSecond),
+        valueAt: mainCounter(c),
       },
     ];
   }
