@@ -8,6 +8,7 @@ import "./agent-footprint.js";
 import "./canvas.js";
 import { serveIfAsked } from "./otlp-ingest.js";
 import "./rate-engine.js";
+import "./fleet-scale.js";
 import "./replicas.js";
 import { type BenchRow, registeredBenches, rerunCommand } from "./registry.js";
 
