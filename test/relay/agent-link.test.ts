@@ -224,7 +224,11 @@ describe("durable outbox delivery", () => {
     expect((await agent.next("ack")).seq).toBe(2);
     const collector = await t.relay.store.getCollector(enrolled.collectorId);
     expect(collector?.graph?.components.map((c) => c.id)).toEqual(["otelcol.exporter.otlphttp.default"]);
-    expect(collector?.hostMetrics).toMatchObject({ cpuUtilization: 0.25, uptimeSeconds: 3600 });
+    expect(collector?.hostMetrics).toMatchObject({
+      cpu_utilization: 0.25,
+      memory_utilization: 0.25,
+      uptime_seconds: 3600,
+    });
     agent.ws.close();
   });
 
