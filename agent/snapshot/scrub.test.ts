@@ -97,7 +97,9 @@ const cases: Case[] = [
   {
     name: "YAML env reference and attribute key names stay",
     kind: "yaml",
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: an otelcol ${env:...} reference is the input under test
     input: "api_key: ${env:DD_API_KEY}\nactions:\n  - key: service.name\n    action: upsert",
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the reference must survive scrubbing verbatim
     expected: "api_key: ${env:DD_API_KEY}\nactions:\n  - key: service.name\n    action: upsert",
   },
   {
@@ -156,6 +158,7 @@ describe("maskSecret", () => {
     ["", ""],
     ["short", "****"],
     ["twelve-chars", "****hars"],
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: an otelcol ${env:...} reference, not a template
     ["${env:TOKEN}", "${env:TOKEN}"],
   ])("%s -> %s", (input, expected) => {
     expect(maskSecret(input)).toBe(expected);

@@ -106,7 +106,7 @@ export class AgentHub {
     timeoutMs = 30_000,
   ): Promise<unknown> {
     const link = this.links.get(collectorId);
-    if (!link || link.state !== "live") return Promise.reject(agentOffline(collectorId));
+    if (link?.state !== "live") return Promise.reject(agentOffline(collectorId));
     const requestId = randomUUID();
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {

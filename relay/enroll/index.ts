@@ -92,7 +92,7 @@ export async function enrollRoutes(app: FastifyInstance, deps: EnrollDeps): Prom
     { schema: { body: EnrollRequestSchema }, config: { access: "enrollment" } },
     async (request, reply) => {
       const parsed = parseToken(request.body.token);
-      if (!parsed || parsed.kind !== "enrollment") {
+      if (parsed?.kind !== "enrollment") {
         return reply.code(401).send({
           error: "invalid_enrollment_token",
           message: "that is not a LinkMesh enrollment token (it starts with lme_); mint one in the UI under Enroll",
