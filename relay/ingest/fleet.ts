@@ -19,6 +19,7 @@ import { SeriesHistory } from "./history.js";
 import {
   type ClassifiedPush,
   classifyPoints,
+  type FlowSample,
   hostMetricsFromAgentHealth,
   type RawPoint,
   SeriesCache,
@@ -35,6 +36,8 @@ interface Row extends ThroughputRecord {
 interface CollectorLive {
   engines: Record<ThroughputVia, RateEngine>;
   rows: Map<string, Row>;
+  /** `rowKey(via, seriesKey)` per via, built once: a fresh concatenation would be re-hashed on every lookup. */
+  rowKeys: Record<ThroughputVia, Map<string, string>>;
   cache: SeriesCache;
   lastPushAt: number | null;
   hostMetrics: Record<string, number>;
@@ -71,6 +74,18 @@ export interface FleetOptions {
 }
 
 const rowKey = (via: ThroughputVia, seriesKey: string) => `${via}\u0000${seriesKey}`;
+const MAX_ROW_KEYS = 50_000;
+
+function rowKeyOf(live: CollectorLive, via: ThroughputVia, seriesKey: string): string {
+  const memo = live.rowKeys[via];
+  let key = memo.get(seriesKey);
+  if (key === undefined) {
+    if (memo.size >= MAX_ROW_KEYS) memo.clear();
+    key = rowKey(via, seriesKey);
+    memo.set(seriesKey, key);
+  }
+  return key;
+}
 
 export class Fleet implements AgentReportSink {
   private readonly live = new Map<string, CollectorLive>();
@@ -116,6 +131,7 @@ export class Fleet implements AgentReportSink {
         startTimeMs: p.startTimeMs,
         temporality: p.temporality === "delta" ? "delta" : "cumulative",
         isCounter: p.kind === "sum" && p.monotonic,
+        seriesIdentity: p.seriesIdentity,
       };
     }
     const live = this.liveOf(collector.id);
@@ -331,6 +347,7 @@ export class Fleet implements AgentReportSink {
       live = {
         engines: { otlp: new RateEngine(this.rateOptions()), agent: new RateEngine(this.rateOptions()) },
         rows: new Map(),
+        rowKeys: { otlp: new Map(), agent: new Map() },
         cache: new SeriesCache(),
         lastPushAt: null,
         hostMetrics: {},
@@ -362,11 +379,14 @@ export class Fleet implements AgentReportSink {
       flows.map((f) => f.input),
       at,
     );
-    const bySeries = new Map(flows.map((f) => [f.input.seriesKey, f.cls]));
+    // Rates come one per accepted input, in input order: walk the flows alongside instead of indexing them.
+    // (Equal series keys classify alike, so the first flow with the key serves as well as the last.)
+    let flowAt = 0;
     for (const sample of update.rates) {
-      const cls = bySeries.get(sample.seriesKey);
+      while (flowAt < flows.length && (flows[flowAt] as FlowSample).input.seriesKey !== sample.seriesKey) flowAt++;
+      const cls = flows[flowAt]?.cls;
       if (!cls) continue;
-      const key = rowKey(via, sample.seriesKey);
+      const key = rowKeyOf(live, via, sample.seriesKey);
       let row = live.rows.get(key);
       if (!row) {
         row = {

@@ -58,3 +58,32 @@ describe("agent host health on the collector record", () => {
     });
   });
 });
+
+describe("SeriesCache", () => {
+  const sent = (attributes: Record<string, string>, seriesIdentity?: string): RawPoint => ({
+    ...point("otelcol_exporter_sent_metric_points_total", 1, attributes),
+    seriesIdentity,
+  });
+  const a = { component_id: "otelcol.exporter.otlphttp.a", component_path: "/" };
+  const b = { component_id: "otelcol.exporter.otlphttp.b", component_path: "/" };
+
+  it.each([
+    { path: "by decoder identity", idA: "\x3a\x01a", idB: "\x3a\x01b" },
+    { path: "by attributes (JSON and agent samples)", idA: undefined, idB: undefined },
+  ])("tells series apart and classifies each once, $path", ({ idA, idB }) => {
+    const cache = new SeriesCache();
+    const first = cache.lookup(sent(a, idA), "alloy");
+    expect(first).toMatchObject({ kind: "flow", cls: { componentId: "otelcol.exporter.otlphttp.a" } });
+    expect(cache.lookup(sent(a, idA), "alloy")).toBe(first);
+    expect(cache.lookup(sent(b, idB), "alloy")).toMatchObject({ cls: { componentId: "otelcol.exporter.otlphttp.b" } });
+  });
+
+  it("starts over when full instead of growing", () => {
+    const cache = new SeriesCache(2);
+    const first = cache.lookup(sent(a, "1"), "alloy");
+    cache.lookup(sent(b, "2"), "alloy");
+    cache.lookup(sent(b, "3"), "alloy");
+    expect(cache.lookup(sent(a, "1"), "alloy")).not.toBe(first);
+    expect(cache.lookup(sent(a, "1"), "alloy")).toEqual(first);
+  });
+});

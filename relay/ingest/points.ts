@@ -23,6 +23,8 @@ export interface RawPoint {
   temporality: "cumulative" | "delta";
   /** Only sums (counters) are rated; gauges may still be host metrics. */
   isCounter: boolean;
+  /** The decoder's identity of `attributes` (see MetricPoint.seriesIdentity); absent for JSON and agent samples. */
+  seriesIdentity?: string | undefined;
 }
 
 export interface FlowSample {
@@ -41,25 +43,53 @@ type Cached = { kind: "flow"; seriesKey: string; cls: SeriesClass } | { kind: "h
 
 /** Remembers what each raw series is; bounded so a collector with churning labels cannot grow it forever. */
 export class SeriesCache {
+  /** Keyed by a string built from name and attributes. */
   private readonly entries = new Map<string, Cached>();
+  /** name -> seriesIdentity -> what it is: no key to build, and the identity string arrives already hashed. */
+  private readonly byIdentity = new Map<string, Map<string, Cached>>();
+  private size = 0;
   constructor(private readonly maxEntries = 20_000) {}
 
   lookup(point: RawPoint, collectorType: CollectorType): Cached {
+    const identity = point.seriesIdentity;
+    if (identity !== undefined) {
+      const hit = this.byIdentity.get(point.name)?.get(identity);
+      if (hit !== undefined) return hit;
+      const value = classify(point, collectorType);
+      this.makeRoom();
+      let byName = this.byIdentity.get(point.name);
+      if (byName === undefined) {
+        byName = new Map();
+        this.byIdentity.set(point.name, byName);
+      }
+      byName.set(identity, value);
+      this.size++;
+      return value;
+    }
     let key = point.name;
     for (const k in point.attributes) key += `\u0000${k}\u0001${point.attributes[k]}`;
     const hit = this.entries.get(key);
     if (hit !== undefined) return hit;
-    let value: Cached = null;
-    const cls = classifySeries(point.name, point.attributes, collectorType);
-    if (cls) value = { kind: "flow", seriesKey: seriesKeyOf(point.name, point.attributes), cls };
-    else {
-      const match = hostMetricOf(point.name, point.attributes);
-      if (match) value = { kind: "host", match };
-    }
-    if (this.entries.size >= this.maxEntries) this.entries.clear();
+    const value = classify(point, collectorType);
+    this.makeRoom();
     this.entries.set(key, value);
+    this.size++;
     return value;
   }
+
+  private makeRoom(): void {
+    if (this.size < this.maxEntries) return;
+    this.entries.clear();
+    this.byIdentity.clear();
+    this.size = 0;
+  }
+}
+
+function classify(point: RawPoint, collectorType: CollectorType): Cached {
+  const cls = classifySeries(point.name, point.attributes, collectorType);
+  if (cls) return { kind: "flow", seriesKey: seriesKeyOf(point.name, point.attributes), cls };
+  const match = hostMetricOf(point.name, point.attributes);
+  return match ? { kind: "host", match } : null;
 }
 
 export function classifyPoints(

@@ -1,7 +1,7 @@
 // Turns an OTLP ExportMetricsServiceRequest (protobuf or JSON) into flat metric points. Pure; never throws
 // on odd-but-valid shapes, throws `OtlpDecodeError` with a reason for bodies that are not OTLP at all.
 
-import { ExportMetricsServiceRequest } from "./proto.js";
+import { AttributeCache, readMetricsRequest } from "./wire-metrics.js";
 
 export type Temporality = "cumulative" | "delta" | "unspecified";
 
@@ -18,6 +18,11 @@ export interface MetricPoint {
   timeMs: number;
   /** Sum/gauge value; histogram and summary points carry their count. */
   value: number;
+  /**
+   * Protobuf only: the raw bytes of the point's attributes (scope's included) as a latin1 string. Equal
+   * identities mean equal `attributes`, so per-series caches can key on it without re-stringifying them.
+   */
+  seriesIdentity?: string;
 }
 
 export class OtlpDecodeError extends Error {
@@ -129,14 +134,16 @@ export function flattenMetricsRequest(request: unknown): MetricPoint[] {
   return points;
 }
 
-export function decodeProtobufMetrics(body: Uint8Array): MetricPoint[] {
-  let message: unknown;
+/**
+ * Protobuf body -> points, read straight off the wire (`wire-metrics.ts`; protobufjs is its oracle in tests).
+ * Pass one long-lived `cache` so repeated pushes reuse decoded attribute records (they are frozen and shared).
+ */
+export function decodeProtobufMetrics(body: Uint8Array, cache?: AttributeCache): MetricPoint[] {
   try {
-    message = ExportMetricsServiceRequest.decode(body);
+    return readMetricsRequest(body, cache ?? new AttributeCache());
   } catch (error) {
     throw new OtlpDecodeError(`body is not an OTLP ExportMetricsServiceRequest: ${(error as Error).message}`);
   }
-  return flattenMetricsRequest(message);
 }
 
 export function decodeJsonMetrics(body: Uint8Array): MetricPoint[] {

@@ -7,3 +7,4 @@ export { decodeJsonMetrics, decodeProtobufMetrics, flattenMetricsRequest, OtlpDe
 export { EMPTY_EXPORT_RESPONSE, ExportMetricsServiceRequest } from "./proto.js";
 export type { OtlpDeps, OtlpSink } from "./route.js";
 export { otlpRoutes } from "./route.js";
+export { AttributeCache } from "./wire-metrics.js";

@@ -7,6 +7,7 @@ import type { CollectorRecord, Store } from "../store/index.js";
 import type { CredentialCache } from "./credential-cache.js";
 import { decodeJsonMetrics, decodeProtobufMetrics, type MetricPoint, OtlpDecodeError } from "./decode.js";
 import { EMPTY_EXPORT_RESPONSE } from "./proto.js";
+import { AttributeCache } from "./wire-metrics.js";
 
 const gunzipAsync = promisify(gunzip);
 
@@ -36,6 +37,8 @@ function fail(reply: FastifyReply, status: number, reason: string, message: stri
 export async function otlpRoutes(app: FastifyInstance, deps: OtlpDeps): Promise<void> {
   const maxBody = deps.maxBodyBytes ?? 4 * 1024 * 1024;
   const maxInflated = maxBody * 8;
+  // Shared by all collectors: a record is a function of its bytes alone, whoever sent them.
+  const attributeCache = new AttributeCache();
 
   // Bodies stay raw buffers here: decompression and decoding happen after authentication.
   app.addContentTypeParser([PROTOBUF, JSON_TYPE], { parseAs: "buffer", bodyLimit: maxBody }, (_req, body, done) =>
@@ -84,7 +87,7 @@ export async function otlpRoutes(app: FastifyInstance, deps: OtlpDeps): Promise<
 
     let points: MetricPoint[];
     try {
-      points = contentType === PROTOBUF ? decodeProtobufMetrics(body) : decodeJsonMetrics(body);
+      points = contentType === PROTOBUF ? decodeProtobufMetrics(body, attributeCache) : decodeJsonMetrics(body);
     } catch (error) {
       if (error instanceof OtlpDecodeError) return fail(reply, 400, error.reason, error.message);
       throw error;

@@ -34,12 +34,16 @@ export function updateRates(
   return { ...update, state: { version: 1, series } };
 }
 
-/** The shared core. Mutates `series` (a record the caller owns). */
+/**
+ * The shared core. Mutates `series` (a record the caller owns). `expire: false` skips the scan for stale
+ * series, for a caller that knows none can be stale yet.
+ */
 function applyInPlace(
   series: Record<string, SeriesState>,
   samples: readonly RateInput[],
   nowMs: number,
   options: RateOptions,
+  expire = true,
 ): RateUpdate {
   const update: RateUpdate = { rates: [], resets: [], expired: [], ignored: 0 };
   for (const input of samples) {
@@ -52,6 +56,7 @@ function applyInPlace(
     update.rates.push(step.out);
     if (step.reset !== null) update.resets.push(step.reset);
   }
+  if (!expire) return update;
   for (const key in series) {
     const entry = series[key];
     if (entry !== undefined && nowMs - entry.seenAtMs > options.staleAfterMs) {
@@ -69,6 +74,11 @@ function applyInPlace(
 export class RateEngine {
   private readonly state: RateState;
   private readonly options: RateOptions;
+  /**
+   * No series was last seen before this (a lower bound), so until it is `staleAfterMs` old the scan for stale
+   * series would find none and is skipped: a push then costs nothing per series it did not carry.
+   */
+  private oldestSeenMs: number;
 
   constructor(options: Partial<RateOptions> = {}, state: RateState = emptyRateState()) {
     this.options = resolveRateOptions(options);
@@ -76,6 +86,7 @@ export class RateEngine {
       version: 1,
       series: Object.assign(Object.create(null) as Record<string, SeriesState>, state.series),
     };
+    this.oldestSeenMs = oldestSeen(this.state.series);
   }
 
   /** Throws `RateStateError` if `json` is not a state this engine wrote. */
@@ -84,7 +95,11 @@ export class RateEngine {
   }
 
   update(samples: readonly RateInput[], nowMs: number): RateUpdate {
-    return applyInPlace(this.state.series, samples, nowMs, this.options);
+    const expire = nowMs - this.oldestSeenMs > this.options.staleAfterMs;
+    const update = applyInPlace(this.state.series, samples, nowMs, this.options, expire);
+    if (expire) this.oldestSeenMs = oldestSeen(this.state.series);
+    else if (nowMs < this.oldestSeenMs) this.oldestSeenMs = nowMs;
+    return update;
   }
 
   get seriesCount(): number {
@@ -95,6 +110,15 @@ export class RateEngine {
   toJSON(): RateState {
     return { version: 1, series: { ...this.state.series } };
   }
+}
+
+function oldestSeen(series: Record<string, SeriesState>): number {
+  let oldest = Number.POSITIVE_INFINITY;
+  for (const key in series) {
+    const seen = (series[key] as SeriesState).seenAtMs;
+    if (seen < oldest) oldest = seen;
+  }
+  return oldest;
 }
 
 export type RateStateErrorReason = "invalid_rate_state";

@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   emptyRateState,
@@ -282,6 +283,34 @@ describe("rate engine: bookkeeping", () => {
     expect(engine.seriesCount).toBe(1);
     const back = engine.update([point("old", 630, 99)], T0 + 630 * S);
     expect(back.rates[0]?.status).toBe("first");
+  });
+
+  it("the engine (which skips the stale scan while nothing can be stale) expires exactly what updateRates does", () => {
+    // Pushes of a few series at wall-clock steps that may jump back or idle past the stale limit.
+    const push = fc.record({
+      wallStepS: fc.oneof(fc.integer({ min: -120, max: 120 }), fc.integer({ min: 500, max: 900 })),
+      series: fc.subarray(["a", "b", "c", "d"]),
+      value: fc.nat(1000),
+    });
+    fc.assert(
+      fc.property(fc.array(push, { maxLength: 40 }), (pushes) => {
+        const engine = new RateEngine();
+        let state = emptyRateState();
+        let wall = T0;
+        let data = T0;
+        for (const p of pushes) {
+          wall += p.wallStepS * S;
+          data += 30 * S;
+          const samples = p.series.map((key) => point(key, (data - T0) / S, p.value));
+          const pure = updateRates(state, samples, wall);
+          state = pure.state;
+          const { state: _state, ...expected } = pure;
+          expect(engine.update(samples, wall)).toStrictEqual(expected);
+        }
+        expect(engine.toJSON()).toStrictEqual({ ...state, series: { ...state.series } });
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it("skips points that are not newer than the last one, and non-finite values", () => {
