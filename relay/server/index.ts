@@ -2,7 +2,7 @@
 // `buildRelay` is what tests and `linkmesh-relay` both call.
 
 import websocket from "@fastify/websocket";
-import Fastify, { type FastifyInstance } from "fastify";
+import Fastify, { type FastifyInstance, LogController } from "fastify";
 import { AgentHub, agentLinkRoutes } from "../agent-link/index.js";
 import { apiRoutes } from "../api/index.js";
 import {
@@ -64,7 +64,7 @@ export async function buildRelay(config: RelayConfig, options: RelayOptions = {}
     logger: options.logger === false ? false : { level: "info", redact: ["req.headers.authorization"] },
     bodyLimit: 1024 * 1024,
     // Per-request access logs would dominate ingest cost; failures are logged where they happen.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     trustProxy: false,
   });
   // Records every route (schema + declared access) for the OpenAPI document; must precede all routes.
