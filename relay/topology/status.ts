@@ -31,6 +31,13 @@ export function collectorStatus(s: CollectorStatusInput): { state: CollectorStat
           : `no OTLP push for ${ago(s.now - s.lastPushAt)} (last ${new Date(s.lastPushAt).toISOString()})`,
     };
   }
+  // The last word from the collector was a refusal: its numbers are about to go stale, say why now.
+  if (rejectedRecently && s.lastRejection) {
+    return {
+      state: "degraded",
+      reason: `OTLP pushes are rejected since ${new Date(s.lastRejection.at).toISOString()} (${s.lastRejection.reason}); re-enrol the host`,
+    };
+  }
   if (s.agentKnown && !s.agentConnected) {
     return {
       state: "agent_offline",
