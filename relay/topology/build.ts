@@ -2,7 +2,7 @@
 // `accepted`, collector -> destination from exporter `sent` (`send_failed` apart), one per signal served.
 
 import { classifyAlloyComponent } from "../../common/alloy-graph/index.js";
-import type { Component, ComponentKind, Signal } from "../../common/model/index.js";
+import type { Component, ComponentGraph, ComponentKind, Signal } from "../../common/model/index.js";
 import { canonicalComponentId } from "../../common/telemetry/index.js";
 import type { CollectorRecord, ThroughputRecord, ThroughputVia } from "../store/index.js";
 import type { EdgeState, RateWindow, TopologyCollector, TopologyComponent, TopologyEdge } from "./schema.js";
@@ -45,10 +45,13 @@ export function buildCollectorTopology(input: CollectorInput, now: number, windo
     else byComponent.set(row.componentId, [row]);
   }
 
+  const feeders = fromGraph ? sourcesFeedingSources(record.graph ?? { components: [], edges: [] }) : new Set<string>();
   const edges: TopologyEdge[] = [];
   for (const component of components) {
     if (component.kind === "processor") continue;
     const rows = graphIdsOf(component).flatMap((id) => byComponent.get(id) ?? []);
+    // prometheus.exporter.* / discovery.* hand targets to a scrape: the data enters through the scrape's edge.
+    if (rows.length === 0 && feeders.has(component.id)) continue;
     for (const signal of signalsOf(component, rows)) {
       edges.push(edgeFor(record.id, component, signal, rows, now, window));
     }
@@ -84,6 +87,16 @@ export function buildCollectorTopology(input: CollectorInput, now: number, windo
     components: components.map((c): TopologyComponent => ({ id: c.id, kind: c.kind, type: c.type })),
     edges,
   };
+}
+
+/** Sources whose only job is to feed another source (exporter or discovery targets to a scrape). */
+function sourcesFeedingSources(graph: ComponentGraph): Set<string> {
+  const kindOf = new Map(graph.components.map((c) => [c.id, c.kind]));
+  const feeders = new Set<string>();
+  for (const edge of graph.edges) {
+    if (kindOf.get(edge.from) === "source" && kindOf.get(edge.to) === "source") feeders.add(edge.from);
+  }
+  return feeders;
 }
 
 const SOURCE_DIRECTIONS = { ok: ["accepted"], failed: ["refused"], fallback: ["out"] } as const;
