@@ -15,8 +15,10 @@ import { AlloySimulator, type SimComponent } from "../test/sim/alloy.js";
 import { registerBench } from "./registry.js";
 
 const COLLECTORS = 20;
-const PUSHES_PER_COLLECTOR = 150;
 const SECONDS = Number(process.env.LINKMESH_BENCH_SECONDS ?? 8);
+// Enough bodies that no collector's timestamps wrap around during the run (up to ~4k pushes/s): a repeated,
+// older body would be skipped by the rate engine and make the relay look cheaper than a real fleet.
+const PUSHES_PER_COLLECTOR = Math.ceil((SECONDS * 4000) / COLLECTORS);
 const SERVE_FLAG = "--serve-otlp";
 
 /** ~150 series: 70 pipeline components (2 counters each, Alloy naming) + process/build series. */
