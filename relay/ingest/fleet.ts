@@ -512,56 +512,73 @@ export class Fleet implements AgentReportSink {
     this.flushTimer.unref();
   }
 
+  /**
+   * Writes what changed since the last flush. Large fleets are written in chunks of whole collectors (rows and
+   * rate state of one collector stay in one transaction), yielding to the event loop between chunks so that a
+   * flush never holds pushes back for long.
+   */
   private async writeBatch(): Promise<void> {
-    const batch: Required<IngestBatch> = {
-      throughput: [],
-      removeThroughput: [],
-      rateStates: [],
-      collectors: [],
-      events: [],
-    };
+    let batch = emptyBatch();
+    const flushed = new Set<string>();
     for (const [collectorId, live] of this.live) {
-      for (const key of live.dirtyRows) {
-        const row = live.rows.get(key);
-        if (row) {
-          const { history: _h, ...record } = row;
-          batch.throughput.push(record);
-        }
-      }
-      live.dirtyRows.clear();
-      for (const r of live.removed) batch.removeThroughput.push({ collectorId, ...r });
-      live.removed = [];
-      for (const via of live.dirtyEngines) {
-        batch.rateStates.push({ collectorId, via, state: JSON.stringify(live.engines[via].toJSON()) });
-      }
-      live.dirtyEngines.clear();
-      if (live.dirtyCollector) {
-        const patch: IngestBatch["collectors"] extends (infer T)[] | undefined ? T : never = {
-          id: collectorId,
-          patch: {},
-        };
-        if (live.lastPushAt !== null) patch.patch.lastPushAt = live.lastPushAt;
-        if (live.hostMetricsAt !== null) {
-          patch.patch.hostMetrics = live.hostMetrics;
-          patch.patch.hostMetricsAt = live.hostMetricsAt;
-        }
-        batch.collectors.push(patch);
-        live.dirtyCollector = false;
+      if (!this.takeDirty(collectorId, live, batch)) continue;
+      flushed.add(collectorId);
+      if (batch.throughput.length + batch.rateStates.length >= FLUSH_CHUNK_ROWS) {
+        await this.options.store.writeIngestBatch(batch);
+        batch = emptyBatch();
+        await new Promise<void>((resolve) => setImmediate(resolve));
       }
     }
     if (
-      batch.throughput.length + batch.removeThroughput.length + batch.rateStates.length + batch.collectors.length ===
+      batch.throughput.length + batch.removeThroughput.length + batch.rateStates.length + batch.collectors.length >
       0
     ) {
-      return;
+      await this.options.store.writeIngestBatch(batch);
     }
-    await this.options.store.writeIngestBatch(batch);
-    if (this.options.onFlushed) {
-      const ids = new Set([...batch.throughput, ...batch.removeThroughput].map((r) => r.collectorId));
-      for (const c of batch.collectors) ids.add(c.id);
-      this.options.onFlushed([...ids]);
-    }
+    if (flushed.size > 0) this.options.onFlushed?.([...flushed]);
   }
+
+  /** Moves one collector's unwritten changes into `batch`; false when it had none. */
+  private takeDirty(collectorId: string, live: CollectorLive, batch: Required<IngestBatch>): boolean {
+    const dirty =
+      live.dirtyRows.size > 0 || live.removed.length > 0 || live.dirtyEngines.size > 0 || live.dirtyCollector;
+    if (!dirty) return false;
+    for (const key of live.dirtyRows) {
+      const row = live.rows.get(key);
+      if (row) {
+        const { history: _h, ...record } = row;
+        batch.throughput.push(record);
+      }
+    }
+    live.dirtyRows.clear();
+    for (const r of live.removed) batch.removeThroughput.push({ collectorId, ...r });
+    live.removed = [];
+    for (const via of live.dirtyEngines) {
+      batch.rateStates.push({ collectorId, via, state: JSON.stringify(live.engines[via].toJSON()) });
+    }
+    live.dirtyEngines.clear();
+    if (live.dirtyCollector) {
+      const patch: IngestBatch["collectors"] extends (infer T)[] | undefined ? T : never = {
+        id: collectorId,
+        patch: {},
+      };
+      if (live.lastPushAt !== null) patch.patch.lastPushAt = live.lastPushAt;
+      if (live.hostMetricsAt !== null) {
+        patch.patch.hostMetrics = live.hostMetrics;
+        patch.patch.hostMetricsAt = live.hostMetricsAt;
+      }
+      batch.collectors.push(patch);
+      live.dirtyCollector = false;
+    }
+    return true;
+  }
+}
+
+/** Rows (and rate states) per write-behind transaction before the flush yields to pending requests. */
+const FLUSH_CHUNK_ROWS = 2_000;
+
+function emptyBatch(): Required<IngestBatch> {
+  return { throughput: [], removeThroughput: [], rateStates: [], collectors: [], events: [] };
 }
 
 function graphIdSet(graph: ComponentGraph | null): Set<string> | null {
