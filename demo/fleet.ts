@@ -8,9 +8,9 @@ import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { JournalWriter, runAgent, spawnAgent } from "../test/rig/index.js";
 import { AlloySimulator } from "../test/sim/alloy.js";
-import { OtelcolSimulator } from "./otelcol.js";
+import { OtelcolSimulator } from "../test/sim/otelcol.js";
+import { pushOtlp } from "../test/sim/push.js";
 import { type AlloyHostPlan, type HostPlan, type OtelcolHostPlan, planFleet } from "./plan.js";
-import { pushOtlp } from "./push.js";
 
 export interface FleetOptions {
   relayUrl: string;
@@ -258,7 +258,7 @@ async function startOtelHost(
   plan: OtelcolHostPlan,
   processStart: number,
 ): Promise<void> {
-  const otel = new OtelcolSimulator(plan, processStart);
+  const otel = new OtelcolSimulator({ ...plan, startTimeMs: processStart });
   r.otel = otel;
   await otel.enroll(options.relayUrl, await mintToken(options));
   const fleet = (await api(options, "/api/v1/collectors")).collectors as { id: string; hostname: string }[];

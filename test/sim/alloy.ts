@@ -5,8 +5,6 @@
 
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { ExportResultCode } from "@opentelemetry/core";
-import { OTLPMetricExporter } from "@opentelemetry/exporter-metrics-otlp-proto";
 import { resourceFromAttributes } from "@opentelemetry/resources";
 import {
   AggregationTemporality,
@@ -16,6 +14,7 @@ import {
 } from "@opentelemetry/sdk-metrics";
 import type { JournalWriter } from "../rig/journal.js";
 import { exposition, processSeries, type SimComponent, type SimSeries, seriesForComponent } from "./alloy-series.js";
+import { pushOtlp } from "./push.js";
 
 export type { SimComponent } from "./alloy-series.js";
 
@@ -166,23 +165,9 @@ export class AlloySimulator {
   }
 
   /** Pushes one sample set stamped `atMs` through the real OpenTelemetry OTLP/proto exporter (gzip). */
-  async push(target: PushTarget, atMs = Date.now()): Promise<{ ok: boolean; error?: string }> {
-    const exporter = new OTLPMetricExporter({
-      url: target.url,
-      headers: target.bearer === null ? {} : { Authorization: `Bearer ${target.bearer}` },
-      compression: "gzip" as never,
-      timeoutMillis: 10_000,
-    });
-    try {
-      const result = await new Promise<{ code: number; error?: Error }>((resolve) =>
-        exporter.export(this.resourceMetrics(atMs), resolve),
-      );
-      return result.code === ExportResultCode.SUCCESS
-        ? { ok: true }
-        : { ok: false, error: result.error?.message ?? "export failed" };
-    } finally {
-      await exporter.shutdown();
-    }
+  push(target: PushTarget, atMs = Date.now()): Promise<{ ok: boolean; error?: string }> {
+    const authorization = target.bearer === null ? null : `Bearer ${target.bearer}`;
+    return pushOtlp(target.url, authorization, this.resourceMetrics(atMs));
   }
 
   /** Writes one Alloy logfmt line (as Alloy's slog handler prints it) to the journal. */

@@ -5,15 +5,16 @@ import { ExportResultCode } from "@opentelemetry/core";
 import { OTLPMetricExporter } from "@opentelemetry/exporter-metrics-otlp-proto";
 import type { ResourceMetrics } from "@opentelemetry/sdk-metrics";
 
+/** `authorization` is the whole header value (`Bearer ...`); null sends no Authorization header at all. */
 export async function pushOtlp(
   url: string,
-  authorization: string,
+  authorization: string | null,
   metrics: ResourceMetrics,
   localAddress?: string,
 ): Promise<{ ok: boolean; error?: string }> {
   const exporter = new OTLPMetricExporter({
     url,
-    headers: { Authorization: authorization },
+    headers: authorization === null ? {} : { Authorization: authorization },
     compression: "gzip" as never,
     timeoutMillis: 10_000,
     ...(localAddress ? { httpAgentOptions: { localAddress } as never } : {}),

@@ -1,6 +1,7 @@
-// A simulated otelcol-contrib managed over OpAMP: it enrolls on /v1/opamp/WebSocket with its effective config,
-// takes the own_metrics offer, keeps the connection open, and pushes otelcol-named self-telemetry (the names and
-// Int64 as_int points the Go SDK sends) through the real OpenTelemetry exporter.
+// A stand-in for an otelcol-contrib managed over OpAMP (peer of alloy.ts): it enrolls on /v1/opamp (WebSocket) with
+// its effective config, takes the own_metrics offer, keeps the connection open, and pushes otelcol-named
+// self-telemetry (the names and Int64 as_int points the Go SDK sends) through the real OpenTelemetry exporter.
+// It encodes with its own copy of the opamp.proto fields, so it checks the relay's wire format, not the relay's code.
 
 import { randomBytes } from "node:crypto";
 import { resourceFromAttributes } from "@opentelemetry/resources";
@@ -12,7 +13,6 @@ import {
 } from "@opentelemetry/sdk-metrics";
 import protobuf from "protobufjs";
 import WebSocket from "ws";
-import type { OtelcolHostPlan } from "./plan.js";
 import { pushOtlp } from "./push.js";
 
 // The subset of opamp.proto a collector sends on enrolment and reads back (field numbers as upstream).
@@ -37,6 +37,23 @@ const S2A = proto.lookupType("ServerToAgent");
 /** ReportsStatus | AcceptsRemoteConfig | ReportsEffectiveConfig | ReportsOwnMetrics | ... as otelcol's supervisor. */
 const CAPABILITIES = 10309;
 
+export interface OtelcolSimOptions {
+  hostname: string;
+  /** The effective config (YAML) the collector reports over OpAMP. */
+  effectiveConfig: string;
+  /** The one pipeline its self-telemetry counts: receiver -> processor -> exporter. */
+  signal: "traces" | "metrics";
+  receiver: string;
+  processor: string;
+  exporter: string;
+  /** Items counted `elapsedSeconds` after start through the pipeline. */
+  countAt: (elapsedSeconds: number) => number;
+  /** Process start, ms since epoch. */
+  startTimeMs: number;
+  /** 0 = Int64 points, as_int on the wire (what the Go SDK sends; the default); 1 = double points, as_double. */
+  valueType?: 0 | 1;
+}
+
 export class OtelcolSimulator {
   private socket: WebSocket | null = null;
   private endpoint = "";
@@ -45,10 +62,7 @@ export class OtelcolSimulator {
   private readonly uidBytes = randomBytes(16);
   private sequence = 0;
 
-  constructor(
-    readonly plan: OtelcolHostPlan,
-    private readonly startTimeMs: number,
-  ) {
+  constructor(readonly options: OtelcolSimOptions) {
     this.uid = this.uidBytes.toString("hex").replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, "$1-$2-$3-$4-$5");
   }
 
@@ -59,7 +73,7 @@ export class OtelcolSimulator {
     });
     this.socket = ws;
     await new Promise((resolve, reject) => ws.once("open", resolve).once("error", reject));
-    ws.on("error", () => {}); // a relay going away closes the socket; the demo is stopping then
+    ws.on("error", () => {}); // a relay going away closes the socket; the fleet or test is stopping then
     const reply = new Promise<Buffer>((resolve) => ws.once("message", (data: Buffer) => resolve(data)));
     ws.send(this.agentToServer(true));
     const s2a = S2A.toObject(S2A.decode((await reply).subarray(1))) as {
@@ -68,7 +82,7 @@ export class OtelcolSimulator {
       };
     };
     const offer = s2a.connectionSettings?.ownMetrics;
-    if (!offer) throw new Error(`${this.plan.hostname}: the relay sent no own_metrics offer`);
+    if (!offer) throw new Error(`${this.options.hostname}: the relay sent no own_metrics offer`);
     this.endpoint = offer.destinationEndpoint;
     this.authorization = offer.headers?.headers?.[0]?.value ?? "";
   }
@@ -83,11 +97,11 @@ export class OtelcolSimulator {
         ? {
             agentDescription: {
               identifyingAttributes: [kv("service.name", "otelcol-contrib"), kv("service.instance.id", this.uid)],
-              nonIdentifyingAttributes: [kv("host.name", this.plan.hostname), kv("os.type", "linux")],
+              nonIdentifyingAttributes: [kv("host.name", this.options.hostname), kv("os.type", "linux")],
             },
             effectiveConfig: {
               configMap: {
-                configMap: { "": { body: Buffer.from(this.plan.effectiveConfig), contentType: "text/yaml" } },
+                configMap: { "": { body: Buffer.from(this.options.effectiveConfig), contentType: "text/yaml" } },
               },
             },
           }
@@ -104,16 +118,16 @@ export class OtelcolSimulator {
   /** otelcol's internal counters for its pipeline at `atMs`. */
   metrics(atMs: number): ResourceMetrics {
     const hr = (ms: number): [number, number] => [Math.floor(ms / 1000), (ms % 1000) * 1e6];
-    const p = this.plan;
-    const total = Math.round(p.countAt(Math.max(0, (atMs - this.startTimeMs) / 1000)));
+    const p = this.options;
+    const total = Math.round(p.countAt(Math.max(0, (atMs - p.startTimeMs) / 1000)));
     const item = p.signal === "traces" ? "spans" : "metric_points";
     const sum = (name: string, attributes: Record<string, string>, value = total): MetricData =>
       ({
-        descriptor: { name, description: "", unit: "", valueType: 0 },
+        descriptor: { name, description: "", unit: "", valueType: p.valueType ?? 0 },
         dataPointType: DataPointType.SUM,
         isMonotonic: true,
         aggregationTemporality: AggregationTemporality.CUMULATIVE,
-        dataPoints: [{ startTime: hr(this.startTimeMs), endTime: hr(atMs), attributes, value }],
+        dataPoints: [{ startTime: hr(p.startTimeMs), endTime: hr(atMs), attributes, value }],
       }) as MetricData;
     return {
       resource: resourceFromAttributes({ "service.name": "otelcol-contrib", "service.instance.id": this.uid }),
