@@ -1,8 +1,8 @@
 // Who may call what: operator secret and sessions for /api/v1, collector tokens for OTLP, agent tokens for the link.
 // Tokens are random, prefixed, stored hashed, compared in constant time, expiring and revocable.
 
-export type { CredentialCheck, RejectReason } from "./credentials.js";
-export { verifyCredential } from "./credentials.js";
+export type { CollectorCredentials, CredentialCheck, RejectReason } from "./credentials.js";
+export { CREDENTIAL_TTL_MS, mintCollectorCredentials, verifyCredential } from "./credentials.js";
 export { guardAuthFailures } from "./guard.js";
 export { AuthFailureLimiter, type LimiterOptions } from "./limiter.js";
 export type { OperatorCheck } from "./operator.js";

@@ -12,8 +12,8 @@ import {
   OTLP_METRICS_PATH,
 } from "../../common/protocol/index.js";
 import type { OperatorCheck } from "../auth/index.js";
-import { mintToken, parseDuration, parseToken, secretMatches } from "../auth/index.js";
-import type { CredentialRecord, Store } from "../store/index.js";
+import { mintCollectorCredentials, mintToken, parseDuration, parseToken, secretMatches } from "../auth/index.js";
+import type { Store } from "../store/index.js";
 
 const MintRequestSchema = Type.Object(
   {
@@ -24,8 +24,6 @@ const MintRequestSchema = Type.Object(
   { additionalProperties: false },
 );
 
-/** Collector and agent credentials live a year; re-enrolling replaces them, deregistering revokes them. */
-export const CREDENTIAL_TTL_MS = 365 * 86_400_000;
 const DEFAULT_TOKEN_TTL = "24h";
 
 export interface EnrollDeps {
@@ -110,17 +108,7 @@ export async function enrollRoutes(app: FastifyInstance, deps: EnrollDeps): Prom
           message: `enrollment token is ${consumed.reason.replace("_", " ")}; mint a fresh one`,
         });
       }
-      const collectorToken = mintToken("collector");
-      const agentToken = mintToken("agent");
-      const credentials: CredentialRecord[] = [collectorToken, agentToken].map((m) => ({
-        id: m.id,
-        kind: m.kind as CredentialRecord["kind"],
-        collectorId: "",
-        secretHash: m.secretHash,
-        createdAt: at,
-        expiresAt: at + CREDENTIAL_TTL_MS,
-        revokedAt: null,
-      }));
+      const { collectorToken, agentToken, records: credentials } = mintCollectorCredentials(at);
       const { collector, replaced } = await store.enrollCollector({
         newId: randomUUID(),
         hostname: request.body.hostname,

@@ -3,9 +3,8 @@
 
 import { randomBytes, randomUUID } from "node:crypto";
 import type { ComponentGraph } from "../../common/model/index.js";
-import { mintToken, parseToken, secretMatches, verifyCredential } from "../auth/index.js";
-import { CREDENTIAL_TTL_MS } from "../enroll/index.js";
-import type { CollectorRecord, CredentialRecord, EventRecord, Store } from "../store/index.js";
+import { mintCollectorCredentials, parseToken, secretMatches, verifyCredential } from "../auth/index.js";
+import type { CollectorRecord, EventRecord, Store } from "../store/index.js";
 import { describeAgent, HEALTH_LABEL, INSTANCE_UID_LABEL, STATUS_LABEL } from "./describe.js";
 import { graphFromEffectiveConfig } from "./effective-config.js";
 import type { AgentToServer, ServerToAgent } from "./messages.js";
@@ -216,17 +215,7 @@ export class OpampServer {
       };
     }
     const described = describeAgent(message.description, message.uid);
-    const collectorToken = mintToken("collector");
-    const agentToken = mintToken("agent");
-    const credentials: CredentialRecord[] = [collectorToken, agentToken].map((m) => ({
-      id: m.id,
-      kind: m.kind as CredentialRecord["kind"],
-      collectorId: "",
-      secretHash: m.secretHash,
-      createdAt: at,
-      expiresAt: at + CREDENTIAL_TTL_MS,
-      revokedAt: null,
-    }));
+    const { collectorToken, records: credentials } = mintCollectorCredentials(at);
     const { collector, replaced } = await store.enrollCollector({
       newId: randomUUID(),
       hostname: described.hostname,
