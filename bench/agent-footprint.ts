@@ -6,8 +6,7 @@
 import { spawn } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { JournalWriter, mintEnrollmentToken, runAgent, spawnAgent, startRelay, tempDir } from "../test/rig/index.js";
-import { AlloySimulator } from "../test/sim/alloy.js";
+import { enrollSandboxHost, spawnAgent, startRelay } from "../test/rig/index.js";
 import { registerBench } from "./registry.js";
 
 export interface AgentFootprint {
@@ -55,37 +54,20 @@ export async function benchAgentFootprint(
   const seconds = options.seconds ?? 60;
   const linesPerSecond = options.linesPerSecond ?? 1_000;
   const relay = await startRelay();
-  const root = await tempDir("bench-host");
-  const journalDir = await tempDir("bench-journal");
-  const journal = new JournalWriter(journalDir);
-  const alloy = new AlloySimulator({
+  const host = await enrollSandboxHost(relay, {
     hostname: "bench-01",
     components: [
       { id: "prometheus.scrape.linkmesh", ratePerSecond: 100 },
       { id: "otelcol.receiver.prometheus.linkmesh", ratePerSecond: 100 },
       { id: "otelcol.exporter.otlphttp.linkmesh", ratePerSecond: 100 },
     ],
-    journal,
   });
-  const alloyUrl = await alloy.listen();
-  await alloy.log("info", "Alloy is starting");
-  const agent = await (async () => {
-    const token = await mintEnrollmentToken(relay, { expiresIn: "1h", maxUses: 1 });
-    const enrolled = await runAgent(root, [
-      "enroll",
-      "--server",
-      relay.url,
-      "--token",
-      token,
-      "--collector-http",
-      alloyUrl,
-    ]);
-    if (enrolled.code !== 0) throw new Error(`enroll failed: ${enrolled.stderr}`);
-    return spawnAgent(root, ["run", "--collector-http", alloyUrl], {
-      journalDir,
-      env: { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS ?? "" },
-    });
-  })();
+  const { root, journal, alloy } = host;
+  // Spawned here, not with startHostAgent: nothing but BENCH_DEBUG reads its output while it is measured.
+  const agent = spawnAgent(root, ["run", "--collector-http", host.alloyUrl], {
+    journalDir: host.journalDir,
+    env: { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS ?? "" },
+  });
   if (process.env.BENCH_DEBUG) agent.stderr?.pipe(process.stderr);
   try {
     await new Promise((r) => setTimeout(r, 3_000)); // start-up is not idle

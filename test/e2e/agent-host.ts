@@ -1,13 +1,16 @@
 // Shared by the agent end-to-end suites: an enrolled sandbox host with the Alloy stand-in and a real journal,
 // the agent daemon as a child process, and its `status --json`.
-import type { ChildProcess } from "node:child_process";
-import { mkdir, readFile } from "node:fs/promises";
-import { join } from "node:path";
 import { expect } from "vitest";
 import { hostPaths } from "../../agent/paths/index.js";
 import { type AgentStatus, readStatus, statusVerdict } from "../../agent/status/index.js";
-import { JournalWriter, mintEnrollmentToken, type RelayProcess, runAgent, spawnAgent, tempDir } from "../rig/index.js";
-import { AlloySimulator } from "../sim/alloy.js";
+import {
+  enrollSandboxHost,
+  type RelayProcess,
+  runAgent,
+  type SandboxHost,
+  startHostAgent,
+  stopHostAgent,
+} from "../rig/index.js";
 
 export const EXPORTER = "otelcol.exporter.otlphttp.linkmesh";
 const PIPELINE = [
@@ -26,82 +29,38 @@ export async function until<T>(what: string, probe: () => Promise<T | undefined>
   }
 }
 
-export interface Host {
-  root: string;
-  journalDir: string;
-  alloy: AlloySimulator;
-  alloyUrl: string;
-  collectorId: string;
-  agent: ChildProcess | null;
-  output: string;
-}
+export type Host = SandboxHost;
 
-export async function enrolledHost(relay: RelayProcess): Promise<Host> {
-  const root = await tempDir("host");
-  const journalDir = await tempDir("journal");
-  await mkdir(journalDir, { recursive: true });
-  const journal = new JournalWriter(journalDir);
-  const alloy = new AlloySimulator({
+export function enrolledHost(relay: RelayProcess): Promise<Host> {
+  return enrollSandboxHost(relay, {
     hostname: "web-01",
     components: [...PIPELINE, { id: "otelcol.exporter.otlphttp.ghost", ratePerSecond: 5 }],
-    journal,
   });
-  const alloyUrl = await alloy.listen();
-  await alloy.log("info", "Alloy is starting");
-  const token = await mintEnrollmentToken(relay, { expiresIn: "1h", maxUses: 1 });
-  const enrolled = await runAgent(root, [
-    "enroll",
-    "--server",
-    relay.url,
-    "--token",
-    token,
-    "--hostname",
-    "web-01",
-    "--collector-http",
-    alloyUrl,
-  ]);
-  expect(enrolled.code).toBe(0);
-  const settings = JSON.parse(await readFile(join(root, "etc/linkmesh/agent.json"), "utf8")) as { collectorId: string };
-  return { root, journalDir, alloy, alloyUrl, collectorId: settings.collectorId, agent: null, output: "" };
 }
 
 export function startAgent(host: Host, extra: string[] = []): void {
-  const child = spawnAgent(
-    host.root,
-    [
-      "run",
-      "--collector-http",
-      host.alloyUrl,
-      "--scrape-interval",
-      "0.3",
-      "--health-interval",
-      "1",
-      "--heartbeat",
-      "1",
-      "--reconnect-max",
-      "1.5",
-      "--silent-after",
-      "2",
-      ...extra,
-    ],
-    { journalDir: host.journalDir },
-  );
-  child.stdout?.on("data", (c: Buffer) => {
-    host.output += c.toString();
-  });
-  child.stderr?.on("data", (c: Buffer) => {
-    host.output += c.toString();
-  });
-  host.agent = child;
+  startHostAgent(host, [
+    "run",
+    "--collector-http",
+    host.alloyUrl,
+    "--scrape-interval",
+    "0.3",
+    "--health-interval",
+    "1",
+    "--heartbeat",
+    "1",
+    "--reconnect-max",
+    "1.5",
+    "--silent-after",
+    "2",
+    ...extra,
+  ]);
 }
 
+/** Stops the running agent, which must exit 0 on SIGTERM. */
 export async function stopAgent(host: Host): Promise<void> {
-  const child = host.agent;
-  host.agent = null;
-  if (!child || child.exitCode !== null) return;
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  child.kill("SIGTERM");
-  expect(await exited).toBe(0);
+  const code = await stopHostAgent(host);
+  if (code !== undefined) expect(code).toBe(0);
 }
 
 /** `linkmesh-agent status --json`, the real command. */

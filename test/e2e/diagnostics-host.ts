@@ -1,25 +1,22 @@
 // Shared by the diagnostics suites: a sandbox host enrolled with a relay, the Alloy stand-in with a chosen pipeline
 // and a real journal, and `linkmesh-agent doctor --json` run against it.
-import type { ChildProcess } from "node:child_process";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { expect } from "vitest";
 import type { DoctorVerdict } from "../../common/protocol/index.js";
-import { JournalWriter, mintEnrollmentToken, type RelayProcess, runAgent, spawnAgent, tempDir } from "../rig/index.js";
-import { AlloySimulator, type SimComponent } from "../sim/alloy.js";
+import {
+  enrollSandboxHost,
+  type RelayProcess,
+  runAgent,
+  type SandboxHost,
+  startHostAgent,
+  stopHostAgent,
+} from "../rig/index.js";
+import type { SimComponent } from "../sim/alloy.js";
 
 export const EXPORTER = "otelcol.exporter.otlphttp.linkmesh";
 
-export interface DiagHost {
-  hostname: string;
-  root: string;
-  journalDir: string;
-  alloy: AlloySimulator;
-  alloyUrl: string;
-  collectorId: string;
-  agent: ChildProcess | null;
-  output: string;
-}
+export type DiagHost = SandboxHost;
 
 export function pipeline(exporterRate: number, extra: SimComponent[] = []): SimComponent[] {
   return [
@@ -34,46 +31,10 @@ export async function diagHost(
   relay: RelayProcess,
   options: { hostname: string; components: SimComponent[]; operatorConfig?: string; bootstrap?: boolean },
 ): Promise<DiagHost> {
-  const root = await tempDir("host");
-  const journalDir = await tempDir("journal");
-  await mkdir(journalDir, { recursive: true });
-  const alloy = new AlloySimulator({
-    hostname: options.hostname,
-    components: options.components,
-    journal: new JournalWriter(journalDir),
-  });
-  const alloyUrl = await alloy.listen();
-  await alloy.log("info", "Alloy is starting");
-  if (options.operatorConfig !== undefined) {
-    await mkdir(join(root, "etc/alloy"), { recursive: true });
-    await writeFile(join(root, "etc/alloy/config.alloy"), options.operatorConfig);
-  }
-  const token = await mintEnrollmentToken(relay, { expiresIn: "1h", maxUses: 1 });
-  const enrolled = await runAgent(root, [
-    "enroll",
-    "--server",
-    relay.url,
-    "--token",
-    token,
-    "--hostname",
-    options.hostname,
-    "--collector-http",
-    alloyUrl,
-    ...(options.bootstrap === false ? ["--no-bootstrap"] : []),
-  ]);
-  expect(enrolled.stderr).toBe("");
-  expect(enrolled.code).toBe(0);
-  const settings = JSON.parse(await readFile(join(root, "etc/linkmesh/agent.json"), "utf8")) as { collectorId: string };
-  return {
-    hostname: options.hostname,
-    root,
-    journalDir,
-    alloy,
-    alloyUrl,
-    collectorId: settings.collectorId,
-    agent: null,
-    output: "",
-  };
+  const { bootstrap, ...rest } = options;
+  const host = await enrollSandboxHost(relay, { ...rest, enrollFlags: bootstrap === false ? ["--no-bootstrap"] : [] });
+  expect(host.enrolled.stderr).toBe("");
+  return host;
 }
 
 export async function collectorToken(host: DiagHost): Promise<string> {
@@ -99,27 +60,21 @@ export async function doctor(host: DiagHost): Promise<{ code: number | null; ver
 }
 
 export function startAgent(host: DiagHost): void {
-  const child = spawnAgent(
-    host.root,
-    ["run", "--collector-http", host.alloyUrl, "--scrape-interval", "0.5", "--heartbeat", "1", "--reconnect-max", "1"],
-    { journalDir: host.journalDir },
-  );
-  child.stdout?.on("data", (c: Buffer) => {
-    host.output += c.toString();
-  });
-  child.stderr?.on("data", (c: Buffer) => {
-    host.output += c.toString();
-  });
-  host.agent = child;
+  startHostAgent(host, [
+    "run",
+    "--collector-http",
+    host.alloyUrl,
+    "--scrape-interval",
+    "0.5",
+    "--heartbeat",
+    "1",
+    "--reconnect-max",
+    "1",
+  ]);
 }
 
 export async function stopAgent(host: DiagHost): Promise<void> {
-  const child = host.agent;
-  host.agent = null;
-  if (!child || child.exitCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  child.kill("SIGTERM");
-  await exited;
+  await stopHostAgent(host);
 }
 
 export async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {

@@ -3,6 +3,8 @@
 
 export type { AgentRun } from "./agent.js";
 export { runAgent, spawnAgent } from "./agent.js";
+export type { SandboxHost, SandboxHostOptions } from "./host.js";
+export { enrollSandboxHost, startHostAgent, stopHostAgent } from "./host.js";
 export type { JournalEntry } from "./journal.js";
 export { JournalWriter } from "./journal.js";
 export { CORPUS_DIR, DIST_DIR, REPO_ROOT, tempDir } from "./paths.js";
