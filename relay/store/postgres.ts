@@ -3,8 +3,19 @@
 
 import { randomUUID } from "node:crypto";
 import pg from "pg";
-import type { CollectorType } from "../../common/model/index.js";
-import type { EventSeverity, EventType } from "../../common/protocol/index.js";
+import {
+  type AgentLinkRow,
+  type CollectorRow,
+  type CredentialRow,
+  collectorPatchColumns,
+  type EventRow,
+  type TokenRow,
+  toAgentLink,
+  toCollector,
+  toCredential,
+  toEvent,
+  toToken,
+} from "./rows.js";
 import type { Store } from "./store.js";
 import type {
   AgentLinkRecord,
@@ -82,70 +93,6 @@ const str = (v: unknown) => v as string;
 const num = (v: unknown) => v as number;
 const numOrNull = (v: unknown) => (v === null ? null : (v as number));
 
-function toCollector(row: Row): CollectorRecord {
-  return {
-    id: str(row.id),
-    hostname: str(row.hostname),
-    type: row.type as CollectorType,
-    version: row.version === null ? null : str(row.version),
-    labels: JSON.parse(str(row.labels)) as Record<string, string>,
-    enrolledAt: num(row.enrolled_at),
-    lastPushAt: numOrNull(row.last_push_at),
-    lastRejection: row.last_rejection
-      ? (JSON.parse(str(row.last_rejection)) as CollectorRecord["lastRejection"])
-      : null,
-    graph: row.graph ? (JSON.parse(str(row.graph)) as CollectorRecord["graph"]) : null,
-    hostMetrics: JSON.parse(str(row.host_metrics)) as Record<string, number>,
-    hostMetricsAt: numOrNull(row.host_metrics_at),
-  };
-}
-
-function toToken(row: Row): EnrollmentTokenRecord {
-  return {
-    id: str(row.id),
-    secretHash: str(row.secret_hash),
-    createdAt: num(row.created_at),
-    expiresAt: num(row.expires_at),
-    maxUses: num(row.max_uses),
-    uses: num(row.uses),
-    labels: JSON.parse(str(row.labels)) as Record<string, string>,
-    revokedAt: numOrNull(row.revoked_at),
-  };
-}
-
-function toCredential(row: Row): CredentialRecord {
-  return {
-    id: str(row.id),
-    kind: row.kind as CredentialRecord["kind"],
-    collectorId: str(row.collector_id),
-    secretHash: str(row.secret_hash),
-    createdAt: num(row.created_at),
-    expiresAt: num(row.expires_at),
-    revokedAt: numOrNull(row.revoked_at),
-  };
-}
-
-function toEvent(row: Row): EventRecord {
-  return {
-    id: str(row.id),
-    collectorId: str(row.collector_id),
-    type: row.type as EventType,
-    severity: row.severity as EventSeverity,
-    message: str(row.message),
-    detail: JSON.parse(str(row.detail)) as Record<string, unknown>,
-    time: num(row.time),
-  };
-}
-
-function toAgentLink(row: Row): AgentLinkRecord {
-  return {
-    collectorId: str(row.collector_id),
-    ackedSeq: num(row.acked_seq),
-    connectedAt: numOrNull(row.connected_at),
-    disconnectedAt: numOrNull(row.disconnected_at),
-  };
-}
-
 function toThroughput(r: Row): ThroughputRecord {
   return {
     collectorId: str(r.collector_id),
@@ -174,18 +121,6 @@ function toSnapshot(row: Row): SnapshotRecord {
     createdAt: num(row.created_at),
   };
 }
-
-const COLLECTOR_COLUMNS: Record<string, { column: string; encode: (v: unknown) => unknown }> = {
-  hostname: { column: "hostname", encode: (v) => v },
-  type: { column: "type", encode: (v) => v },
-  version: { column: "version", encode: (v) => v },
-  labels: { column: "labels", encode: (v) => JSON.stringify(v) },
-  lastPushAt: { column: "last_push_at", encode: (v) => v },
-  lastRejection: { column: "last_rejection", encode: (v) => (v === null ? null : JSON.stringify(v)) },
-  graph: { column: "graph", encode: (v) => (v === null ? null : JSON.stringify(v)) },
-  hostMetrics: { column: "host_metrics", encode: (v) => JSON.stringify(v) },
-  hostMetricsAt: { column: "host_metrics_at", encode: (v) => v },
-};
 
 const SNAPSHOT_COLUMNS = "id, collector_id, marker_id, file_name, size_bytes, sha256, truncated, created_at";
 
@@ -259,12 +194,12 @@ export class PostgresStore implements Store {
   }
 
   /** Plain query for the cluster layer (its tables live in this schema). */
-  async query(text: string, values: unknown[] = []): Promise<Row[]> {
-    return (await this.pool.query(text, values)).rows as Row[];
+  async query<T = Row>(text: string, values: unknown[] = []): Promise<T[]> {
+    return (await this.pool.query(text, values)).rows as T[];
   }
 
-  private async one(text: string, values: unknown[]): Promise<Row | undefined> {
-    return (await this.pool.query(text, values)).rows[0] as Row | undefined;
+  private async one<T = Row>(text: string, values: unknown[]): Promise<T | undefined> {
+    return (await this.pool.query(text, values)).rows[0] as T | undefined;
   }
 
   async getSetting(key: string): Promise<string | null> {
@@ -289,11 +224,11 @@ export class PostgresStore implements Store {
   }
 
   async listEnrollmentTokens(): Promise<EnrollmentTokenRecord[]> {
-    return (await this.query("SELECT * FROM enrollment_tokens ORDER BY created_at DESC")).map(toToken);
+    return (await this.query<TokenRow>("SELECT * FROM enrollment_tokens ORDER BY created_at DESC")).map(toToken);
   }
 
   async getEnrollmentToken(id: string): Promise<EnrollmentTokenRecord | null> {
-    const row = await this.one("SELECT * FROM enrollment_tokens WHERE id = $1", [id]);
+    const row = await this.one<TokenRow>("SELECT * FROM enrollment_tokens WHERE id = $1", [id]);
     return row ? toToken(row) : null;
   }
 
@@ -301,7 +236,7 @@ export class PostgresStore implements Store {
     return this.transaction(async (tx) => {
       // FOR UPDATE: two replicas consuming the last use of a token at once are serialised here.
       const row = (await tx.query("SELECT * FROM enrollment_tokens WHERE id = $1 FOR UPDATE", [id])).rows[0] as
-        | Row
+        | TokenRow
         | undefined;
       if (!row) return { ok: false as const, reason: "unknown" as const };
       const token = toToken(row);
@@ -330,8 +265,8 @@ export class PostgresStore implements Store {
       ]);
       const existing = (
         await tx.query("SELECT * FROM collectors WHERE hostname = $1 AND type = $2", [input.hostname, input.type])
-      ).rows[0] as Row | undefined;
-      const id = existing ? str(existing.id) : input.newId;
+      ).rows[0] as CollectorRow | undefined;
+      const id = existing ? existing.id : input.newId;
       if (existing) {
         await tx.query("UPDATE credentials SET revoked_at = $1 WHERE collector_id = $2 AND revoked_at IS NULL", [
           input.now,
@@ -355,19 +290,21 @@ export class PostgresStore implements Store {
           [c.id, c.kind, id, c.secretHash, c.createdAt, c.expiresAt],
         );
       }
-      const row = (await tx.query("SELECT * FROM collectors WHERE id = $1", [id])).rows[0] as Row;
+      const row = (await tx.query("SELECT * FROM collectors WHERE id = $1", [id])).rows[0] as CollectorRow;
       return { collector: toCollector(row), replaced: existing !== undefined };
     });
   }
 
   async getCollector(id: string): Promise<CollectorRecord | null> {
-    const row = await this.one("SELECT * FROM collectors WHERE id = $1", [id]);
+    const row = await this.one<CollectorRow>("SELECT * FROM collectors WHERE id = $1", [id]);
     return row ? toCollector(row) : null;
   }
 
   async listCollectors(): Promise<CollectorRecord[]> {
     // COLLATE "C": byte order, as SQLite sorts, whatever the database's locale.
-    const rows = await this.query('SELECT * FROM collectors ORDER BY hostname COLLATE "C", type COLLATE "C"');
+    const rows = await this.query<CollectorRow>(
+      'SELECT * FROM collectors ORDER BY hostname COLLATE "C", type COLLATE "C"',
+    );
     return rows.map(toCollector);
   }
 
@@ -388,7 +325,7 @@ export class PostgresStore implements Store {
   }
 
   async getCredential(id: string): Promise<CredentialRecord | null> {
-    const row = await this.one("SELECT * FROM credentials WHERE id = $1", [id]);
+    const row = await this.one<CredentialRow>("SELECT * FROM credentials WHERE id = $1", [id]);
     return row ? toCredential(row) : null;
   }
 
@@ -397,7 +334,7 @@ export class PostgresStore implements Store {
   }
 
   async listEvents(collectorId: string, options: { limit?: number; before?: number } = {}): Promise<EventRecord[]> {
-    const rows = await this.query(
+    const rows = await this.query<EventRow>(
       "SELECT * FROM events WHERE collector_id = $1 AND time < $2 ORDER BY time DESC, seq DESC LIMIT $3",
       [collectorId, options.before ?? Number.MAX_SAFE_INTEGER, options.limit ?? 200],
     );
@@ -405,12 +342,12 @@ export class PostgresStore implements Store {
   }
 
   async getAgentLink(collectorId: string): Promise<AgentLinkRecord | null> {
-    const row = await this.one("SELECT * FROM agent_links WHERE collector_id = $1", [collectorId]);
+    const row = await this.one<AgentLinkRow>("SELECT * FROM agent_links WHERE collector_id = $1", [collectorId]);
     return row ? toAgentLink(row) : null;
   }
 
   async listAgentLinks(): Promise<AgentLinkRecord[]> {
-    return (await this.query("SELECT * FROM agent_links")).map(toAgentLink);
+    return (await this.query<AgentLinkRow>("SELECT * FROM agent_links")).map(toAgentLink);
   }
 
   async saveAgentLink(link: AgentLinkRecord): Promise<void> {
@@ -595,17 +532,10 @@ async function patchCollector(
   id: string,
   patch: Partial<Omit<CollectorRecord, "id" | "enrolledAt">>,
 ): Promise<void> {
-  const sets: string[] = [];
-  const values: unknown[] = [];
-  for (const [key, value] of Object.entries(patch)) {
-    const column = COLLECTOR_COLUMNS[key];
-    if (!column || value === undefined) continue;
-    values.push(column.encode(value));
-    sets.push(`${column.column} = $${values.length}`);
-  }
-  if (sets.length === 0) return;
-  values.push(id);
-  await db.query(`UPDATE collectors SET ${sets.join(", ")} WHERE id = $${values.length}`, values);
+  const { columns, values } = collectorPatchColumns(patch);
+  if (columns.length === 0) return;
+  const sets = columns.map((column, i) => `${column} = $${i + 1}`).join(", ");
+  await db.query(`UPDATE collectors SET ${sets} WHERE id = $${values.length + 1}`, [...values, id]);
 }
 
 async function insertEvent(db: Queryable, event: NewEvent): Promise<EventRecord> {

@@ -4,8 +4,19 @@ import { randomUUID } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
-import type { CollectorType } from "../../common/model/index.js";
-import type { EventSeverity, EventType } from "../../common/protocol/index.js";
+import {
+  type AgentLinkRow,
+  type CollectorRow,
+  type CredentialRow,
+  collectorPatchColumns,
+  type EventRow,
+  type TokenRow,
+  toAgentLink,
+  toCollector,
+  toCredential,
+  toEvent,
+  toToken,
+} from "./rows.js";
 import type { Store } from "./store.js";
 import type {
   AgentLinkRecord,
@@ -60,116 +71,6 @@ const MIGRATIONS: string[] = [
    CREATE INDEX snapshots_collector_time ON snapshots (collector_id, created_at);
    CREATE TABLE doctor_verdicts (collector_id TEXT PRIMARY KEY, verdict TEXT NOT NULL, at INTEGER NOT NULL);`,
 ];
-
-interface CollectorRow {
-  id: string;
-  hostname: string;
-  type: string;
-  version: string | null;
-  labels: string;
-  enrolled_at: number;
-  last_push_at: number | null;
-  last_rejection: string | null;
-  graph: string | null;
-  host_metrics: string;
-  host_metrics_at: number | null;
-}
-
-interface TokenRow {
-  id: string;
-  secret_hash: string;
-  created_at: number;
-  expires_at: number;
-  max_uses: number;
-  uses: number;
-  labels: string;
-  revoked_at: number | null;
-}
-
-interface CredentialRow {
-  id: string;
-  kind: string;
-  collector_id: string;
-  secret_hash: string;
-  created_at: number;
-  expires_at: number;
-  revoked_at: number | null;
-}
-
-interface EventRow {
-  id: string;
-  collector_id: string;
-  type: string;
-  severity: string;
-  message: string;
-  detail: string;
-  time: number;
-}
-
-function toCollector(row: CollectorRow): CollectorRecord {
-  return {
-    id: row.id,
-    hostname: row.hostname,
-    type: row.type as CollectorType,
-    version: row.version,
-    labels: JSON.parse(row.labels) as Record<string, string>,
-    enrolledAt: row.enrolled_at,
-    lastPushAt: row.last_push_at,
-    lastRejection: row.last_rejection ? (JSON.parse(row.last_rejection) as CollectorRecord["lastRejection"]) : null,
-    graph: row.graph ? (JSON.parse(row.graph) as CollectorRecord["graph"]) : null,
-    hostMetrics: JSON.parse(row.host_metrics) as Record<string, number>,
-    hostMetricsAt: row.host_metrics_at,
-  };
-}
-
-function toToken(row: TokenRow): EnrollmentTokenRecord {
-  return {
-    id: row.id,
-    secretHash: row.secret_hash,
-    createdAt: row.created_at,
-    expiresAt: row.expires_at,
-    maxUses: row.max_uses,
-    uses: row.uses,
-    labels: JSON.parse(row.labels) as Record<string, string>,
-    revokedAt: row.revoked_at,
-  };
-}
-
-function toCredential(row: CredentialRow): CredentialRecord {
-  return {
-    id: row.id,
-    kind: row.kind as CredentialRecord["kind"],
-    collectorId: row.collector_id,
-    secretHash: row.secret_hash,
-    createdAt: row.created_at,
-    expiresAt: row.expires_at,
-    revokedAt: row.revoked_at,
-  };
-}
-
-function toEvent(row: EventRow): EventRecord {
-  return {
-    id: row.id,
-    collectorId: row.collector_id,
-    type: row.type as EventType,
-    severity: row.severity as EventSeverity,
-    message: row.message,
-    detail: JSON.parse(row.detail) as Record<string, unknown>,
-    time: row.time,
-  };
-}
-
-const COLLECTOR_COLUMNS: Record<string, { column: string; encode: (v: unknown) => unknown }> = {
-  hostname: { column: "hostname", encode: (v) => v },
-  type: { column: "type", encode: (v) => v },
-  version: { column: "version", encode: (v) => v },
-  labels: { column: "labels", encode: (v) => JSON.stringify(v) },
-  lastPushAt: { column: "last_push_at", encode: (v) => v },
-  lastRejection: { column: "last_rejection", encode: (v) => (v === null ? null : JSON.stringify(v)) },
-  graph: { column: "graph", encode: (v) => (v === null ? null : JSON.stringify(v)) },
-  hostMetrics: { column: "host_metrics", encode: (v) => JSON.stringify(v) },
-  hostMetricsAt: { column: "host_metrics_at", encode: (v) => v },
-};
 
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
@@ -285,16 +186,10 @@ export class SqliteStore implements Store {
   }
 
   private patchCollector(id: string, patch: Partial<Omit<CollectorRecord, "id" | "enrolledAt">>): void {
-    const sets: string[] = [];
-    const values: unknown[] = [];
-    for (const [key, value] of Object.entries(patch)) {
-      const column = COLLECTOR_COLUMNS[key];
-      if (!column || value === undefined) continue;
-      sets.push(`${column.column} = ?`);
-      values.push(column.encode(value));
-    }
-    if (sets.length === 0) return;
-    this.db.prepare(`UPDATE collectors SET ${sets.join(", ")} WHERE id = ?`).run(...values, id);
+    const { columns, values } = collectorPatchColumns(patch);
+    if (columns.length === 0) return;
+    const sets = columns.map((column) => `${column} = ?`).join(", ");
+    this.db.prepare(`UPDATE collectors SET ${sets} WHERE id = ?`).run(...values, id);
   }
 
   async deregisterCollector(id: string, now: number): Promise<boolean> {
@@ -345,30 +240,14 @@ export class SqliteStore implements Store {
 
   async getAgentLink(collectorId: string): Promise<AgentLinkRecord | null> {
     const row = this.db.prepare("SELECT * FROM agent_links WHERE collector_id = ?").get(collectorId) as
-      | { collector_id: string; acked_seq: number; connected_at: number | null; disconnected_at: number | null }
+      | AgentLinkRow
       | undefined;
-    if (!row) return null;
-    return {
-      collectorId: row.collector_id,
-      ackedSeq: row.acked_seq,
-      connectedAt: row.connected_at,
-      disconnectedAt: row.disconnected_at,
-    };
+    return row ? toAgentLink(row) : null;
   }
 
   async listAgentLinks(): Promise<AgentLinkRecord[]> {
-    const rows = this.db.prepare("SELECT * FROM agent_links").all() as {
-      collector_id: string;
-      acked_seq: number;
-      connected_at: number | null;
-      disconnected_at: number | null;
-    }[];
-    return rows.map((row) => ({
-      collectorId: row.collector_id,
-      ackedSeq: row.acked_seq,
-      connectedAt: row.connected_at,
-      disconnectedAt: row.disconnected_at,
-    }));
+    const rows = this.db.prepare("SELECT * FROM agent_links").all() as AgentLinkRow[];
+    return rows.map(toAgentLink);
   }
 
   async saveAgentLink(link: AgentLinkRecord): Promise<void> {
