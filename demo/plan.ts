@@ -2,6 +2,7 @@
 // self-telemetry counts, or an otelcol effective config), how its rates move over time, and how it is broken. Pure.
 
 import type { SimComponent } from "../test/sim/alloy.js";
+import type { OtelcolSimOptions } from "../test/sim/otelcol.js";
 
 /** The ways a host can be broken, one per failure the troubleshooting page names. */
 export type BrokenCase =
@@ -45,18 +46,10 @@ export interface AlloyHostPlan {
   componentsAfter: SimComponent[] | null;
 }
 
-export interface OtelcolHostPlan {
+/** What the otelcol-contrib stand-in is given, less its start time (the fleet picks it). */
+export interface OtelcolHostPlan extends Omit<OtelcolSimOptions, "startTimeMs" | "valueType"> {
   kind: "otelcol";
-  hostname: string;
   broken: null;
-  /** The effective config the collector reports over OpAMP. */
-  effectiveConfig: string;
-  signal: "traces" | "metrics";
-  receiver: string;
-  processor: string;
-  exporter: string;
-  /** Items counted `elapsedSeconds` after start through the pipeline. */
-  countAt: (elapsedSeconds: number) => number;
 }
 
 export type HostPlan = AlloyHostPlan | OtelcolHostPlan;
