@@ -575,7 +575,7 @@ export class Fleet implements AgentReportSink {
 }
 
 /** Rows (and rate states) per write-behind transaction before the flush yields to pending requests. */
-const FLUSH_CHUNK_ROWS = 2_000;
+const FLUSH_CHUNK_ROWS = 500;
 
 function emptyBatch(): Required<IngestBatch> {
   return { throughput: [], removeThroughput: [], rateStates: [], collectors: [], events: [] };

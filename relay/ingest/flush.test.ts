@@ -9,7 +9,7 @@ describe("write-behind flush", () => {
     const now = Date.UTC(2026, 11, 6, 12, 0, 0);
     const fleet = await Fleet.open({ store, now: () => now, flushIntervalMs: 60_000 });
     const collectors = 30;
-    const series = 100; // 3,000 rows: more than one 2,000-row chunk
+    const series = 100; // 3,000 rows: several 500-row chunks
     for (let c = 0; c < collectors; c++) {
       const { collector } = await store.enrollCollector({
         newId: `c${c}`,
