@@ -7,6 +7,10 @@ import { spawn } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { enrollSandboxHost, spawnAgent, startRelay } from "../test/rig/index.js";
+
+/** What the shipped launcher (scripts/package.mjs LAUNCHER) sets, so the bench measures the agent as installed. */
+const AGENT_RUNTIME = { MALLOC_ARENA_MAX: "2", NODE_OPTIONS: "--max-semi-space-size=1" };
+
 import { registerBench } from "./registry.js";
 
 export interface AgentFootprint {
@@ -66,7 +70,7 @@ export async function benchAgentFootprint(
   // Spawned here, not with startHostAgent: nothing but BENCH_DEBUG reads its output while it is measured.
   const agent = spawnAgent(root, ["run", "--collector-http", host.alloyUrl], {
     journalDir: host.journalDir,
-    env: { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS ?? "" },
+    env: { ...AGENT_RUNTIME, NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS ?? AGENT_RUNTIME.NODE_OPTIONS },
   });
   if (process.env.BENCH_DEBUG) agent.stderr?.pipe(process.stderr);
   try {

@@ -36,7 +36,11 @@ self=$0
 # Follow a symlink (e.g. from /usr/local/bin) when readlink exists; plain shell otherwise.
 if command -v readlink >/dev/null 2>&1; then self=$(readlink -f "$0"); fi
 case $self in */*) here=\${self%/*} ;; *) here=. ;; esac
-exec "$here/node" --enable-source-maps "$here/../lib/agent.js" "$@"
+# Memory: two malloc arenas and a 1 MB young generation keep a mostly idle daemon small (measured by the P3 bench,
+# which starts the agent with the same settings: bench/agent-footprint.ts AGENT_RUNTIME).
+MALLOC_ARENA_MAX=\${MALLOC_ARENA_MAX:-2}
+export MALLOC_ARENA_MAX
+exec "$here/node" --enable-source-maps --max-semi-space-size=1 "$here/../lib/agent.js" "$@"
 `;
 
 // --- a minimal ustar writer (regular files only; parents are implied, as GNU tar and busybox accept) ----------
