@@ -106,7 +106,7 @@ registerBench({
       target: ">= 30 fps while panning at every zoom; push-to-pixel < 1 s",
       pass: minFps >= 30 && median < 1000,
       notes:
-        "headless Chromium with --disable-gpu (software raster); push-to-pixel includes the relay's 1 s stream batching",
+        "headless Chromium with --disable-gpu (software raster); push-to-pixel includes the relay's 500 ms stream pacing",
     };
   },
 });

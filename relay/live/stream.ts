@@ -3,6 +3,8 @@ import type { OperatorCheck } from "../auth/index.js";
 import { type RateWindow, type Topology, TopologyQuerySchema } from "../topology/index.js";
 
 export const STREAM_PATH = "/api/v1/stream";
+/** Updates per rate window are at least this far apart: a push shows within about half a second. */
+export const LIVE_BATCH_MS = 500;
 /** Changes within this pause after the first one ride in the same update. */
 const COALESCE_MS = 50;
 
@@ -21,7 +23,7 @@ export class TopologyBroadcaster {
 
   constructor(
     private readonly build: (window: RateWindow) => Promise<Topology>,
-    private readonly batchMs = 1_000,
+    private readonly batchMs = LIVE_BATCH_MS,
     private readonly onError: (error: unknown) => void = () => undefined,
   ) {
     // A comment line every 15 s keeps proxies from closing an idle stream.
@@ -89,7 +91,7 @@ export async function liveRoutes(app: FastifyInstance, deps: LiveDeps): Promise<
       config: {
         access: "operator",
         summary:
-          "Server-Sent Events: `event: topology` with the same body as GET /api/v1/topology, at most one per second",
+          "Server-Sent Events: `event: topology` with the same body as GET /api/v1/topology, at most one per 500 ms",
       },
       schema: { querystring: TopologyQuerySchema },
     },

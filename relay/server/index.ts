@@ -18,7 +18,7 @@ import { diagnosticsRoutes } from "../diagnostics/index.js";
 import { enrollRoutes } from "../enroll/index.js";
 import { Fleet } from "../ingest/index.js";
 import { installPaths, installRoutes } from "../install/index.js";
-import { liveRoutes, TopologyBroadcaster } from "../live/index.js";
+import { LIVE_BATCH_MS, liveRoutes, TopologyBroadcaster } from "../live/index.js";
 import { opampRoutes } from "../opamp/index.js";
 import { openApiRoutes, RouteCatalog } from "../openapi/index.js";
 import { CredentialCache, otlpRoutes } from "../otlp/index.js";
@@ -52,7 +52,7 @@ export interface RelayOptions {
   agentHeartbeatTimeoutMs?: number;
   /** Failed authentications per source address per minute before it gets 429 (default 30). */
   maxAuthFailuresPerMinute?: number;
-  /** Live stream batching (default 1 s). */
+  /** Live stream batching (default LIVE_BATCH_MS). */
   liveBatchMs?: number;
 }
 
@@ -119,7 +119,7 @@ export async function buildRelay(config: RelayConfig, options: RelayOptions = {}
     bus.publish({ kind: "forget", collectorId, deregistered });
   };
   const topology = (window: RateWindow) => fleet.topology(window, cluster);
-  const broadcaster = new TopologyBroadcaster(topology, options.liveBatchMs ?? 1_000, (error) =>
+  const broadcaster = new TopologyBroadcaster(topology, options.liveBatchMs ?? LIVE_BATCH_MS, (error) =>
     app.log.error({ err: error }, "live: building the topology failed"),
   );
   fleet.onChange((collectorId) => {
