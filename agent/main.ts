@@ -2,7 +2,7 @@
 // exit codes: 0 ok, 1 a check failed, 2 usage or configuration error, 3 the relay refused or was unreachable.
 
 import { Command, Option } from "commander";
-import { applyBootstrap, BootstrapError } from "./bootstrap/index.js";
+import { applyBootstrap, BootstrapError, removeBootstrap } from "./bootstrap/index.js";
 import { AGENT_VERSION, DaemonError, startDaemon } from "./daemon/index.js";
 import { registerDoctorCommand } from "./doctor/index.js";
 import { EnrollError, enroll } from "./enroll/index.js";
@@ -158,6 +158,22 @@ program
       process.stdout.write(`status: ${verdict.summary}\n`);
     }
     process.exitCode = verdict.code;
+  });
+
+program
+  .command("remove-bootstrap")
+  .description("take the LinkMesh blocks out of the Alloy config again (the operator's part stays byte for byte)")
+  .option("--collector-http <url>", "the collector's local HTTP server (Alloy: reload)", DEFAULT_ALLOY_HTTP)
+  .option("--no-reload", "only rewrite the file; do not ask Alloy to reload")
+  .option("--json", "print the result as JSON")
+  .action(async (opts: { collectorHttp: string; reload: boolean; json?: boolean }) => {
+    const globals = program.opts<{ root: string }>();
+    const outcome = await removeBootstrap({
+      paths: hostPaths(globals.root),
+      collectorHttp: opts.reload ? opts.collectorHttp : null,
+      log: opts.json ? () => {} : (line) => process.stdout.write(`${line}\n`),
+    });
+    if (opts.json) process.stdout.write(`${JSON.stringify(outcome)}\n`);
   });
 
 registerDoctorCommand(program);

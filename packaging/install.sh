@@ -472,6 +472,24 @@ do_uninstall() {
   else
     detail "no $UNIT installed"
   fi
+  step "Taking the LinkMesh blocks out of the collector config"
+  agent=$(p /opt/linkmesh-agent/bin/linkmesh-agent)
+  if [ -x "$agent" ] && [ -f "$(p /etc/alloy/config.alloy)" ] && grep -qs '^// linkmesh-bootstrap' "$(p /etc/alloy/config.alloy)"; then
+    set -- remove-bootstrap
+    [ -n "$ROOT" ] && set -- --root "$ROOT" "$@"
+    if [ "$DRY_RUN" = 1 ]; then
+      detail "would run: linkmesh-agent remove-bootstrap (the operator's config stays byte for byte)"
+    else
+      CHANGED=1
+      removed=1
+      "$agent" "$@" >"$WORK_DIR/remove-bootstrap.log" 2>&1 || removed=0
+      sed 's/^/      /' "$WORK_DIR/remove-bootstrap.log"
+      [ "$removed" = 1 ] ||
+        die "$EXIT_FILES" "could not take the LinkMesh blocks out of /etc/alloy/config.alloy (see above); nothing else was removed"
+    fi
+  else
+    detail "no LinkMesh blocks in a collector config"
+  fi
   step "Removing files"
   for path in /opt/linkmesh-agent /usr/local/bin/linkmesh-agent /etc/linkmesh /var/lib/linkmesh /var/log/linkmesh; do
     if [ -e "$(p "$path")" ] || [ -L "$(p "$path")" ]; then

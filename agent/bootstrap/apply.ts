@@ -5,7 +5,7 @@ import { chmod, chown, readFile, rm, stat } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
 import { writeFileAtomic } from "../files/index.js";
 import type { HostPaths } from "../paths/index.js";
-import { BootstrapError, type MergeResult, mergeBootstrap } from "./merge.js";
+import { BootstrapError, type MergeResult, mergeBootstrap, splitManagedSection } from "./merge.js";
 
 export const ALLOY_GROUP = "alloy";
 export const RELOAD_PATH = "/-/reload";
@@ -166,4 +166,55 @@ export async function reloadAlloy(collectorHttp: string): Promise<ReloadResult> 
   const body = (await response.text()).trim();
   if (response.ok) return { kind: "reloaded" };
   return { kind: "rejected", detail: body === "" ? `HTTP ${response.status}` : body.slice(0, 2000) };
+}
+
+export interface RemoveBootstrapOutcome {
+  changed: boolean;
+  configFile: string;
+  reload: "reloaded" | "unchanged" | "collector_not_running" | "skipped";
+}
+
+/**
+ * Takes the LinkMesh section out again (uninstall): the operator's text below the end marker becomes the whole
+ * file, byte for byte. A refused reload puts the managed config back, so Alloy never runs a config it rejected.
+ */
+export async function removeBootstrap(options: {
+  paths: HostPaths;
+  collectorHttp: string | null;
+  log?: (line: string) => void;
+  write?: typeof writeFileAtomic;
+}): Promise<RemoveBootstrapOutcome> {
+  const log = options.log ?? (() => {});
+  const write = options.write ?? writeFileAtomic;
+  const configFile = options.paths.alloyConfigFile;
+  const existing = await readIfExists(configFile);
+  const split = existing === null ? null : splitManagedSection(existing);
+  if (existing === null || split === null || split.managed === null) {
+    log(`${configFile} has no LinkMesh section: unchanged`);
+    return { changed: false, configFile, reload: "unchanged" };
+  }
+  const ownership = await ownershipFor(options.paths, configFile);
+  await write(configFile, split.user, ownership);
+  log(`took the LinkMesh blocks out of ${configFile}; the rest of the file is as it was`);
+  const backup = backupPath(configFile);
+  // The backup made at enrollment is redundant once the file is back to the same bytes.
+  if ((await readIfExists(backup)) === split.user) {
+    await rm(backup, { force: true });
+    log(`removed ${backup} (same content as the restored config)`);
+  }
+  if (options.collectorHttp === null) return { changed: true, configFile, reload: "skipped" };
+  const reload = await reloadAlloy(options.collectorHttp);
+  if (reload.kind === "not_running") {
+    log(`Alloy is not answering at ${options.collectorHttp} (${reload.detail}); it loads the config when it starts`);
+    return { changed: true, configFile, reload: "collector_not_running" };
+  }
+  if (reload.kind === "rejected") {
+    await write(configFile, existing, ownership);
+    throw new BootstrapError(
+      "reload_rejected",
+      `Alloy refused the config without the LinkMesh blocks: ${reload.detail}; the LinkMesh section was put back`,
+    );
+  }
+  log("Alloy reloaded the config");
+  return { changed: true, configFile, reload: "reloaded" };
 }

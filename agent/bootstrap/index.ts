@@ -7,7 +7,9 @@ export {
   type BootstrapOutcome,
   backupPath,
   hostVisiblePath,
+  type RemoveBootstrapOutcome,
   reloadAlloy,
+  removeBootstrap,
 } from "./apply.js";
 export {
   BOOTSTRAP_END_MARKER,

@@ -169,12 +169,13 @@ describe("install.sh, as served by the relay and piped into sh", () => {
       const run = await runInstaller(script, ["--uninstall", "--yes"], sandbox);
       expect(run.code, explain(run)).toBe(0);
       const after = await snapshot(sandbox.root);
-      // The collector's config is never damaged: the agent's bootstrap blocks and the token they read stay,
-      // with a message saying how to remove them. shadow-utils' own backups (passwd- ...) are rewritten.
-      const keptOnPurpose = (path: string) => path.startsWith("etc/alloy/") || path.endsWith("-");
+      // The collector's config is back to the operator's bytes (the LinkMesh blocks and their token file are gone);
+      // shadow-utils' own backups (passwd- ...) are rewritten.
+      const keptOnPurpose = (path: string) => path.endsWith("-");
       const strip = (map: Map<string, string>) => [...map].filter(([path]) => !keptOnPurpose(path));
       expect(strip(after)).toEqual(strip(pristine));
-      expect(run.stdout).toContain("kept /etc/alloy/linkmesh.token");
+      expect(after.get("etc/alloy/config.alloy")).toBe(pristine.get("etc/alloy/config.alloy"));
+      expect(run.stdout).toContain("took the LinkMesh blocks out of");
       expect(await systemctlCalls(sandbox)).toContain("disable --now linkmesh-agent.service");
     }, 120_000);
   });
