@@ -44,11 +44,21 @@ const checkSnapshot = TypeCompiler.Compile(SnapshotReplySchema);
 const send = (reply: FastifyReply, status: number, error: string, message: string) =>
   reply.code(status).send({ error, message });
 
-/** Offline -> 409 at once; a stalled agent -> 504; an agent that could not do it -> 502. */
-function agentFailure(reply: FastifyReply, error: unknown) {
+/** Offline -> 409 at once (named by hostname, with what to run instead); a stalled agent -> 504; failed -> 502. */
+function agentFailure(reply: FastifyReply, error: unknown, hostname: string, command: "doctor" | "snapshot") {
   if (!(error instanceof AgentRequestError)) throw error;
-  const status = error.reason === "agent_offline" ? 409 : error.reason === "agent_request_timeout" ? 504 : 502;
-  return send(reply, status, error.reason, error.message);
+  if (error.reason === "agent_offline") {
+    return send(reply, 409, error.reason, offlineMessage(hostname, command));
+  }
+  return send(reply, error.reason === "agent_request_timeout" ? 504 : 502, error.reason, error.message);
+}
+
+function offlineMessage(hostname: string, command: "doctor" | "snapshot"): string {
+  const what = command === "doctor" ? "run doctor" : "send a snapshot";
+  return (
+    `The agent of ${hostname} is offline, so it cannot ${what}. Run \`linkmesh-agent ${command}\` on the host ` +
+    "instead, or start the agent (systemctl status linkmesh-agent) and retry."
+  );
 }
 
 function snapshotView(r: SnapshotRecord, collectorId: string) {
@@ -108,7 +118,7 @@ export async function diagnosticsRoutes(app: FastifyInstance, deps: DiagnosticsD
       try {
         body = await deps.agents.request(collector.id, "doctor", {}, deps.doctorTimeoutMs ?? 60_000);
       } catch (error) {
-        return agentFailure(reply, error);
+        return agentFailure(reply, error, collector.hostname, "doctor");
       }
       if (!checkVerdict.Check(body)) {
         return send(reply, 502, "bad_agent_reply", "the agent's doctor verdict does not match the protocol");
@@ -150,13 +160,7 @@ export async function diagnosticsRoutes(app: FastifyInstance, deps: DiagnosticsD
       const collector = await findCollector(request.params.id, reply);
       if (!collector) return reply;
       if (!deps.agents.isConnected(collector.id)) {
-        return send(
-          reply,
-          409,
-          "agent_offline",
-          `The agent of ${collector.hostname} is offline, so it cannot send a snapshot. Run \`linkmesh-agent snapshot\` ` +
-            "on the host instead, or start the agent (systemctl status linkmesh-agent) and retry.",
-        );
+        return send(reply, 409, "agent_offline", offlineMessage(collector.hostname, "snapshot"));
       }
       let body: unknown;
       try {
@@ -167,7 +171,7 @@ export async function diagnosticsRoutes(app: FastifyInstance, deps: DiagnosticsD
           deps.snapshotTimeoutMs ?? 120_000,
         );
       } catch (error) {
-        return agentFailure(reply, error);
+        return agentFailure(reply, error, collector.hostname, "snapshot");
       }
       if (!checkSnapshot.Check(body)) {
         return send(reply, 502, "bad_agent_reply", "the agent's snapshot reply does not match the protocol");

@@ -146,6 +146,7 @@ describe("the collector page runs doctor and pulls support snapshots in a real b
     const doctorProblem = (await doctorAlert.textContent()) ?? "";
     expect(doctorProblem).toContain("Doctor could not run");
     expect(doctorProblem).toContain("systemctl status linkmesh-agent");
+    expect(doctorProblem).toContain("Run `linkmesh-agent doctor` on the host"); // named by hostname, not by id
     expect(doctorProblem).toMatch(/last one the relay kept, from (just now|\d+ (s|m) ago)/);
     expect(await doctorSection().locator("li.check").count()).toBeGreaterThan(0);
 
