@@ -92,6 +92,14 @@ export async function enroll(options: {
     // Alloy sends local.file content verbatim: a trailing newline would break the Authorization header.
     await writeFileAtomic(options.paths.alloyTokenFile, enrolled.collectorToken, { mode: 0o640 });
     log(`stored the collector token in ${options.paths.alloyTokenFile}`);
+  } else {
+    // The OpAMP supervisor presents this token; the relay then offers own_metrics with it (no second enrollment).
+    await writeFileAtomic(options.paths.otelcolTokenFile, enrolled.collectorToken, { mode: 0o640 });
+    log(`stored the collector token in ${options.paths.otelcolTokenFile}`);
+    log(
+      `point the OpAMP supervisor at ${relayUrl.replace(/^http/, "ws")}/v1/opamp with the header ` +
+        `"Authorization: Bearer <contents of ${options.paths.otelcolTokenFile}>" (server.headers in its config)`,
+    );
   }
   await writeFileAtomic(options.paths.agentConfigFile, `${JSON.stringify(settings, null, 2)}\n`, { mode: 0o644 });
   log(`enrolled: collector id ${settings.collectorId}`);

@@ -18,6 +18,8 @@ export interface HostPaths {
   /** The collector token Alloy reads with local.file (no trailing newline). */
   alloyTokenFile: string;
   otelcolStateDir: string;
+  /** The collector token for the OpAMP supervisor's `server.headers` (otelcol-contrib hosts). */
+  otelcolTokenFile: string;
   otelcolConfigFile: string;
   /** The journald cursor after the last entry the agent read. */
   journalCursorFile: string;
@@ -37,6 +39,7 @@ export function hostPaths(root = "/"): HostPaths {
     alloyConfigFile: at("etc/alloy/config.alloy"),
     alloyTokenFile: at("etc/alloy/linkmesh.token"),
     otelcolStateDir: at("var/lib/otelcol-contrib"),
+    otelcolTokenFile: at("etc/otelcol-contrib/linkmesh.token"),
     otelcolConfigFile: at("etc/otelcol-contrib/config.yaml"),
     journalCursorFile: at("var/lib/linkmesh/journal.cursor"),
   };

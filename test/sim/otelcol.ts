@@ -67,6 +67,7 @@ export class OtelcolSimulator {
   }
 
   /** Enrolls over OpAMP with an enrollment token and keeps the WebSocket open. */
+  /** Connects with an enrollment token (lme_) or the collector token an agent enrollment stored (lmc_). */
   async enroll(relayUrl: string, enrollmentToken: string): Promise<void> {
     const ws = new WebSocket(`${relayUrl.replace(/^http/, "ws")}/v1/opamp`, {
       headers: { authorization: `Bearer ${enrollmentToken}` },
