@@ -57,14 +57,19 @@ function nanosToMs(value: unknown): number {
   return toNumber(value) / 1e6;
 }
 
+/**
+ * An AnyValue as text: string as is, bool/int/double as decimal text, arrays as a JSON list, maps and bytes as "".
+ * Own properties only (protobufjs keeps proto3 defaults on the prototype). wire-metrics.ts renders the same way.
+ */
 function anyValueToString(value: unknown): string {
   const v = asRecord(value);
   if (!v) return "";
-  if (typeof v.stringValue === "string") return v.stringValue;
-  if (v.boolValue !== undefined && v.boolValue !== null) return String(v.boolValue);
-  if (v.intValue !== undefined && v.intValue !== null) return String(toNumber(v.intValue));
-  if (v.doubleValue !== undefined && v.doubleValue !== null) return String(v.doubleValue);
-  if (v.arrayValue) return JSON.stringify(asArray(asRecord(v.arrayValue)?.values).map(anyValueToString));
+  const has = (field: string) => Object.hasOwn(v, field) && v[field] !== null && v[field] !== undefined;
+  if (has("stringValue") && typeof v.stringValue === "string") return v.stringValue;
+  if (has("boolValue")) return String(v.boolValue === true || v.boolValue === "true");
+  if (has("intValue")) return String(toNumber(v.intValue));
+  if (has("doubleValue")) return String(toNumber(v.doubleValue));
+  if (has("arrayValue")) return JSON.stringify(asArray(asRecord(v.arrayValue)?.values).map(anyValueToString));
   return "";
 }
 

@@ -411,3 +411,50 @@ describe("series identity", () => {
     expect(b?.attributes).toEqual({ k: "y" });
   });
 });
+
+describe("attribute values that are not strings", () => {
+  it("keep their value as text (an int server.port stays 4318), on the protobuf and the JSON path alike", () => {
+    const request = {
+      resourceMetrics: [
+        {
+          scopeMetrics: [
+            {
+              metrics: [
+                {
+                  name: "otelcol_exporter_sent_spans",
+                  sum: {
+                    aggregationTemporality: 2,
+                    isMonotonic: true,
+                    dataPoints: [
+                      {
+                        attributes: [
+                          { key: "server.port", value: { intValue: 4318 } },
+                          { key: "retry", value: { boolValue: true } },
+                          { key: "ratio", value: { doubleValue: 1.5 } },
+                          { key: "tags", value: { arrayValue: { values: [{ stringValue: "a" }, { intValue: 1 }] } } },
+                          { key: "exporter", value: { stringValue: "otlp_http/backend" } },
+                        ],
+                        timeUnixNano: "1796600000000000000",
+                        asInt: 7,
+                      },
+                    ],
+                  },
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    };
+    const expected = {
+      "server.port": "4318",
+      retry: "true",
+      ratio: "1.5",
+      tags: '["a","1"]',
+      exporter: "otlp_http/backend",
+    };
+    const body = ExportMetricsServiceRequest.encode(ExportMetricsServiceRequest.fromObject(request)).finish();
+    expect(decodeProtobufMetrics(body)[0]?.attributes).toEqual(expected);
+    expect(flattenMetricsRequest(request)[0]?.attributes).toEqual(expected);
+  });
+});

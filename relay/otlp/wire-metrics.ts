@@ -290,69 +290,93 @@ interface DataBody {
 const DATA_FIELDS: Record<number, Kind> = { 5: "gauge", 7: "sum", 9: "histogram", 11: "summary" };
 
 /**
- * One KeyValue into `out` (null: only checked). The value is the string when the AnyValue's last member is
- * string_value, else "" — what the protobufjs path has always produced (its `stringValue` default is "").
+ * One KeyValue into `out` (null: only checked). Repeated `value` fields merge into one AnyValue, as protobuf (and
+ * protobufjs) decode them; the merged value is rendered as text by `anyValueText`.
  */
 function keyValue(r: WireReader, depth: number, out: Record<string, string> | null): void {
   const outer = r.enter(r.size(), depth);
   let key = "";
-  let value: string | null = null;
+  const value: AnyValueState = { kind: "none", text: "", items: [] };
   while (r.pos < r.len) {
     const tag = r.tag();
     if (tag === ((1 << 3) | 2)) key = r.string();
-    else if (tag === ((2 << 3) | 2)) {
-      const member = anyValue(r, depth + 1);
-      if (member !== undefined) value = member;
-    } else r.skipType(tag & 7, depth, tag >>> 3);
+    else if (tag === ((2 << 3) | 2)) anyValue(r, depth + 1, value);
+    else r.skipType(tag & 7, depth, tag >>> 3);
   }
   r.leave(outer);
-  if (out !== null) out[key] = value ?? "";
+  if (out !== null) out[key] = anyValueText(value);
 }
 
-/** Returns the last member set: its string for string_value, null for another member, undefined for none. */
-function anyValue(r: WireReader, depth: number): string | null | undefined {
+/** The member an AnyValue holds so far (a oneof: a new member replaces the old; a second array merges). */
+interface AnyValueState {
+  kind: "none" | "scalar" | "array" | "other";
+  text: string;
+  items: string[];
+}
+
+/**
+ * Text as `flattenMetricsRequest` renders a decoded AnyValue (decode.ts `anyValueToString`): string as is,
+ * bool/int/double as decimal text, arrays as a JSON list, maps and bytes as "".
+ */
+function anyValueText(value: AnyValueState): string {
+  if (value.kind === "scalar") return value.text;
+  if (value.kind === "array") return JSON.stringify(value.items);
+  return "";
+}
+
+/** Reads one AnyValue message into `state`, merging as protobuf does. */
+function anyValue(r: WireReader, depth: number, state: AnyValueState): void {
   const outer = r.enter(r.size(), depth);
-  let member: string | null | undefined;
+  const scalar = (text: string) => {
+    state.kind = "scalar";
+    state.text = text;
+  };
   while (r.pos < r.len) {
     const tag = r.tag();
     switch (tag) {
       case (1 << 3) | 2:
-        member = r.string();
-        continue;
+        scalar(r.string());
+        break;
       case (2 << 3) | 0:
-        r.bool();
+        scalar(String(r.bool()));
         break;
       case (3 << 3) | 0:
-        r.skipInt64();
+        scalar(String(r.int64()));
         break;
       case (4 << 3) | 1:
-        r.double();
+        scalar(String(r.double()));
         break;
-      case (5 << 3) | 2:
-        arrayValue(r, depth + 1);
+      case (5 << 3) | 2: {
+        if (state.kind !== "array") state.items = [];
+        state.kind = "array";
+        arrayValue(r, depth + 1, state.items);
         break;
+      }
       case (6 << 3) | 2:
         keyValueList(r, depth + 1);
+        state.kind = "other";
         break;
       case (7 << 3) | 2:
         r.skipBytes();
+        state.kind = "other";
         break;
       default:
         r.skipType(tag & 7, depth, tag >>> 3);
-        continue;
     }
-    member = null;
   }
   r.leave(outer);
-  return member;
 }
 
-function arrayValue(r: WireReader, depth: number): void {
+/** Appends the text of each element (each a fresh AnyValue: repeated fields do not merge). */
+function arrayValue(r: WireReader, depth: number, items: string[]): void {
   const outer = r.enter(r.size(), depth);
   while (r.pos < r.len) {
     const tag = r.tag();
-    if (tag === ((1 << 3) | 2)) anyValue(r, depth + 1);
-    else r.skipType(tag & 7, depth, tag >>> 3);
+    if (tag === ((1 << 3) | 2)) {
+      const element: AnyValueState = { kind: "none", text: "", items: [] };
+      anyValue(r, depth + 1, element);
+      items.push(anyValueText(element));
+    } else r.skipType(tag & 7, depth, tag >>> 3);
   }
   r.leave(outer);
 }

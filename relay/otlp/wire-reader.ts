@@ -173,6 +173,15 @@ export class WireReader {
     throw new Error("invalid varint encoding");
   }
 
+  /** A signed 64-bit varint as a number (AnyValue.int_value; rounds above 2^53 as protobufjs's Long.toNumber does). */
+  int64(): number {
+    const start = this.pos;
+    this.skipInt64();
+    let value = 0n;
+    for (let i = this.pos - 1; i >= start; i--) value = (value << 7n) | BigInt((this.buf[i] as number) & 127);
+    return Number(BigInt.asIntN(64, value));
+  }
+
   /** fixed64 as an unsigned number (may round above 2^53, like protobufjs's Long.toNumber). */
   fixed64(): number {
     if (this.pos + 8 > this.len) throw outOfRange(this, 8);
