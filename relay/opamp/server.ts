@@ -141,8 +141,12 @@ export class OpampServer {
 
     const reply: ServerToAgent = { instanceUid: message.instanceUid, capabilities: SERVER_CAPABILITIES };
     if (fullState) reply.flags = ServerToAgentFlag.ReportFullState;
-    const token = instance.pendingToken ?? (auth.kind === "collector" ? auth.token : null);
-    if (instance.offerNeeded && token !== null && (message.capabilities & AgentCapability.ReportsOwnMetrics) !== 0) {
+    const wantsOffer = instance.offerNeeded && (message.capabilities & AgentCapability.ReportsOwnMetrics) !== 0;
+    let token = instance.pendingToken ?? (auth.kind === "collector" ? auth.token : null);
+    // Enrolled, but the token minted for the offer was lost (a relay restart before the offer went out): the
+    // enrollment token still speaks for this instance, so issue fresh credentials rather than never offering.
+    if (wantsOffer && token === null && auth.kind === "enrollment") token = await this.reissue(collector);
+    if (wantsOffer && token !== null) {
       reply.connectionSettings = ownMetricsOffer(this.deps.publicUrl(), token);
       instance.offerNeeded = false;
       instance.pendingToken = null;
@@ -254,6 +258,25 @@ export class OpampServer {
     };
     this.instances.set(message.uid, instance);
     return { ok: true, instance };
+  }
+
+  /** New collector + agent credentials for an enrolled collector (the old ones are revoked); returns the collector token. */
+  private async reissue(collector: CollectorRecord): Promise<string> {
+    const at = this.deps.now();
+    const { collectorToken, records } = mintCollectorCredentials(at);
+    await this.deps.store.enrollCollector({
+      newId: collector.id,
+      hostname: collector.hostname,
+      type: collector.type,
+      version: collector.version,
+      labels: collector.labels,
+      now: at,
+      credentials: records,
+    });
+    this.deps.log.info(
+      `opamp.enroll: new credentials for ${collector.hostname} (its own_metrics offer was never sent)`,
+    );
+    return collectorToken.token;
   }
 
   private async findByUid(uid: string): Promise<string | null> {

@@ -270,6 +270,55 @@ describe("otelcol-contrib over OpAMP (WebSocket transport, framing per spec)", (
     expect(stale.status).toBe(401);
   });
 
+  it("still offers own_metrics when the relay restarted between the enrollment and the offer", async () => {
+    const own = await startRelay();
+    try {
+      const token = await mintEnrollmentToken(own, { expiresIn: "1h", maxUses: 1 });
+      const uid = randomBytes(16);
+      const description = {
+        identifyingAttributes: [kv("service.name", "otelcol-contrib")],
+        nonIdentifyingAttributes: [kv("host.name", "otel-restart-01")],
+      };
+      // Enrolled by a first status report that does not yet declare ReportsOwnMetrics: no offer goes out.
+      const before = await SpecPeer.connect(own.url, token);
+      before.send({ instanceUid: uid, sequenceNum: 1, capabilities: 1, agentDescription: description });
+      expect((await before.next(1)).connectionSettings).toBeUndefined();
+      before.close();
+
+      const port = Number(new URL(own.url).port);
+      await own.stop();
+      const again = await startRelay({ dataDir: own.dataDir, port });
+      try {
+        const after = await SpecPeer.connect(again.url, token);
+        after.send({
+          instanceUid: uid,
+          sequenceNum: 2,
+          capabilities: SUPERVISOR_CAPABILITIES,
+          agentDescription: description,
+        });
+        const reply = await after.next(1);
+        const bearer = reply.connectionSettings?.ownMetrics?.headers.headers[0]?.value ?? "";
+        expect(bearer).toMatch(/^Bearer lmc_/);
+        after.close();
+        const push = await fetch(`${again.url}/v1/metrics`, {
+          method: "POST",
+          headers: { authorization: bearer, "content-type": "application/json" },
+          body: "{}",
+        });
+        expect(push.status).toBe(200);
+        const fleet = (await again.api("/api/v1/collectors")).body as { collectors: { id: string }[] };
+        expect(fleet.collectors).toHaveLength(1);
+        const id = fleet.collectors[0]?.id ?? "";
+        const events = (await again.api(`/api/v1/collectors/${id}/events`)).body as { events: { type: string }[] };
+        expect(events.events.filter((e) => e.type === "own_metrics_offered")).toHaveLength(1);
+      } finally {
+        await again.stop();
+      }
+    } finally {
+      await own.stop();
+    }
+  });
+
   it("answers malformed frames with a BadRequest error and keeps serving (fuzzed)", async () => {
     const token = await mintEnrollmentToken(relay, { expiresIn: "1h", maxUses: 5 });
     const peer = await SpecPeer.connect(relay.url, token);
