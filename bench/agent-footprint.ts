@@ -1,7 +1,8 @@
 // P3 agent footprint: RSS and CPU of a real `linkmesh-agent run` at idle and while its collector logs 1k journal
 // lines/s (real journal files via systemd-journal-remote). Ready for the bench registry; runnable on its own:
 //   node scripts/build.mjs && npx tsx bench/agent-footprint.ts [seconds]
-// BENCH_NODE_OPTIONS passes V8 flags to the agent (e.g. "--max-old-space-size=24"); BENCH_DEBUG=1 shows its stderr.
+// BENCH_NODE_ARGS replaces the node flags the shipped launcher uses (default "--max-semi-space-size=1");
+// BENCH_NODE_OPTIONS adds NODE_OPTIONS; BENCH_DEBUG=1 shows the agent's stderr.
 
 import { spawn } from "node:child_process";
 import { readFile } from "node:fs/promises";
@@ -9,7 +10,10 @@ import { join } from "node:path";
 import { enrollSandboxHost, spawnAgent, startRelay } from "../test/rig/index.js";
 
 /** What the shipped launcher (scripts/package.mjs LAUNCHER) sets, so the bench measures the agent as installed. */
-const AGENT_RUNTIME = { MALLOC_ARENA_MAX: "2", NODE_OPTIONS: "--max-semi-space-size=1" };
+const AGENT_RUNTIME = {
+  env: { MALLOC_ARENA_MAX: "2" },
+  nodeArgs: (process.env.BENCH_NODE_ARGS ?? "--max-semi-space-size=1").split(" ").filter(Boolean),
+};
 
 import { registerBench } from "./registry.js";
 
@@ -70,7 +74,8 @@ export async function benchAgentFootprint(
   // Spawned here, not with startHostAgent: nothing but BENCH_DEBUG reads its output while it is measured.
   const agent = spawnAgent(root, ["run", "--collector-http", host.alloyUrl], {
     journalDir: host.journalDir,
-    env: { ...AGENT_RUNTIME, NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS ?? AGENT_RUNTIME.NODE_OPTIONS },
+    env: { ...AGENT_RUNTIME.env, NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS ?? "" },
+    nodeArgs: AGENT_RUNTIME.nodeArgs,
   });
   if (process.env.BENCH_DEBUG) agent.stderr?.pipe(process.stderr);
   try {

@@ -37,10 +37,10 @@ export function runAgent(
 export function spawnAgent(
   root: string,
   args: string[],
-  options: { journalDir?: string; env?: Record<string, string> } = {},
+  options: { journalDir?: string; env?: Record<string, string>; nodeArgs?: string[] } = {},
 ): ChildProcess {
   const globals = ["--root", root, ...(options.journalDir ? ["--journal-dir", options.journalDir] : [])];
-  return spawn(process.execPath, [join(DIST_DIR, "agent.js"), ...globals, ...args], {
+  return spawn(process.execPath, [...(options.nodeArgs ?? []), join(DIST_DIR, "agent.js"), ...globals, ...args], {
     env: { ...process.env, ...options.env },
     stdio: ["ignore", "pipe", "pipe"],
   });
