@@ -16,6 +16,8 @@ export class WireReader {
   /** End of the message being read; nested messages narrow it (see `enter`). */
   len: number;
   readonly buf: Buffer;
+  /** Scratch for `head`: the low 28 bits of a varint that runs into its fifth byte. */
+  private low28 = 0;
 
   constructor(bytes: Uint8Array) {
     this.buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -49,36 +51,11 @@ export class WireReader {
     throw outOfRange(this);
   }
 
-  /** A field tag: a varint32 whose fifth byte may carry no more than the top four bits. */
-  tag(): number {
-    if (this.len - this.pos < 5) {
-      if (this.pos >= this.len) throw outOfRange(this);
-      if ((this.buf[this.pos] as number) >= 128) return this.varint32NearEnd();
-    }
-    const buf = this.buf;
-    let pos = this.pos;
-    let b = buf[pos++] as number;
-    let value = b & 127;
-    if (b < 128) {
-      this.pos = pos;
-      return value;
-    }
-    for (let shift = 7; shift < 28; shift += 7) {
-      b = buf[pos++] as number;
-      value = (value | ((b & 127) << shift)) >>> 0;
-      if (b < 128) {
-        this.pos = pos;
-        return value;
-      }
-    }
-    b = buf[pos] as number;
-    value = (value | ((b & 15) << 28)) >>> 0;
-    this.pos = pos + 1;
-    if (b < 128 && (b & 112) === 0) return value;
-    throw new Error("invalid tag encoding");
-  }
-
-  uint32(): number {
+  /**
+   * The first four bytes of a varint32, shared by `tag`, `uint32` and `size`: the value when it ended within them,
+   * else -1 with the low 28 bits in `low28` and `pos` on the fifth byte (each caller reads that byte its own way).
+   */
+  private head(): number {
     if (this.len - this.pos < 5) {
       if (this.pos >= this.len) throw outOfRange(this);
       if ((this.buf[this.pos] as number) >= 128) return this.varint32NearEnd();
@@ -94,8 +71,27 @@ export class WireReader {
         return value;
       }
     }
+    this.pos = pos;
+    this.low28 = value;
+    return -1;
+  }
+
+  /** A field tag: a varint32 whose fifth byte may carry no more than the top four bits. */
+  tag(): number {
+    const head = this.head();
+    if (head >= 0) return head;
+    const b = this.buf[this.pos++] as number;
+    if (b < 128 && (b & 112) === 0) return (this.low28 | ((b & 15) << 28)) >>> 0;
+    throw new Error("invalid tag encoding");
+  }
+
+  uint32(): number {
+    const head = this.head();
+    if (head >= 0) return head;
+    const buf = this.buf;
+    let pos = this.pos;
     const fifth = buf[pos++] as number;
-    value = (value | ((fifth & 15) << 28)) >>> 0;
+    const value = (this.low28 | ((fifth & 15) << 28)) >>> 0;
     if (fifth < 128) {
       this.pos = pos;
       return value;
@@ -121,25 +117,11 @@ export class WireReader {
 
   /** A length prefix (at most 2^31 - 1). */
   size(): number {
-    if (this.len - this.pos < 5) {
-      if (this.pos >= this.len) throw outOfRange(this);
-      if ((this.buf[this.pos] as number) >= 128) return this.varint32NearEnd();
-    }
-    const buf = this.buf;
-    let pos = this.pos;
-    let value = 0;
-    for (let shift = 0; shift < 28; shift += 7) {
-      const b = buf[pos++] as number;
-      value = (value | ((b & 127) << shift)) >>> 0;
-      if (b < 128) {
-        this.pos = pos;
-        return value;
-      }
-    }
-    const fifth = buf[pos] as number;
-    this.pos = pos + 1;
+    const head = this.head();
+    if (head >= 0) return head;
+    const fifth = this.buf[this.pos++] as number;
     if (fifth > 7) throw new Error("invalid length encoding");
-    return (value | (fifth << 28)) >>> 0;
+    return (this.low28 | (fifth << 28)) >>> 0;
   }
 
   bool(): boolean {
