@@ -193,34 +193,26 @@ describe("npm run demo", () => {
     ).toBe(true);
   }, 120_000);
 
-  it("renamed component: an unknown component mismatch names it", async () => {
-    const c = await host("renamed-component-01");
+  /** Waits until the host's Events tab has a component_naming_mismatch of this kind for this component. */
+  async function expectMismatch(hostname: string, reason: string, component: string) {
+    const c = await host(hostname);
     await eventually(async () => {
       const list = await events(c.id);
       expect(
         list.some(
           (e) =>
-            e.type === "component_naming_mismatch" &&
-            e.detail.reason === "unknown component" &&
-            e.detail.component === "prometheus.remote_write.mimir_eu",
+            e.type === "component_naming_mismatch" && e.detail.reason === reason && e.detail.component === component,
         ),
       ).toBe(true);
     });
+  }
+
+  it("renamed component: an unknown component mismatch names it", async () => {
+    await expectMismatch("renamed-component-01", "unknown component", "prometheus.remote_write.mimir_eu");
   }, 120_000);
 
   it("deleted destination: its stored throughput is reported as orphan", async () => {
-    const c = await host("deleted-destination-01");
-    await eventually(async () => {
-      const list = await events(c.id);
-      expect(
-        list.some(
-          (e) =>
-            e.type === "component_naming_mismatch" &&
-            e.detail.reason === "orphan throughput" &&
-            e.detail.component === "loki.write.archive",
-        ),
-      ).toBe(true);
-    });
+    await expectMismatch("deleted-destination-01", "orphan throughput", "loki.write.archive");
   }, 120_000);
 
   it("fresh collector: its pushed edges wait for the second sample", async () => {
