@@ -291,13 +291,14 @@ describe.each(engines)("Store contract on $name", ({ name, open }) => {
       });
       await store.writeIngestBatch({
         throughput: [
-          row("col-1", K1, { rawValue: 200.25, ratePerSecond: 3.5, timeMs: T0 + 30_000, updatedAt: T0 + 1 }),
+          // Data-point times are fractional milliseconds (OTLP nanoseconds / 1e6).
+          row("col-1", K1, { rawValue: 200.25, ratePerSecond: 3.5, timeMs: T0 + 30_000.5, updatedAt: T0 + 1 }),
         ],
         removeThroughput: [{ collectorId: "col-1", via: "agent", seriesKey: "s2" }],
         rateStates: [{ collectorId: "col-1", via: "otlp", state: '{"v":2}' }],
       });
       expect(await store.listThroughput()).toEqual([
-        row("col-1", K1, { rawValue: 200.25, ratePerSecond: 3.5, timeMs: T0 + 30_000, updatedAt: T0 + 1 }),
+        row("col-1", K1, { rawValue: 200.25, ratePerSecond: 3.5, timeMs: T0 + 30_000.5, updatedAt: T0 + 1 }),
       ]);
       expect(await store.listThroughput("col-1")).toHaveLength(1);
       expect(await store.listThroughput("other")).toEqual([]);
@@ -362,7 +363,7 @@ describe.skipIf(!withPostgres)("PostgreSQL store start-up", () => {
       expect(await a.setSettingIfAbsent("k", "v")).toBe(true);
       expect(await b.getSetting("k")).toBe("v");
       const versions = await a.query("SELECT version FROM schema_migrations ORDER BY version");
-      expect(versions.map((r) => r.version)).toEqual([1, 2, 3, 4]);
+      expect(versions.map((r) => r.version)).toEqual([1, 2, 3, 4, 5]);
     } finally {
       for (const s of stores) await s.close();
     }

@@ -78,6 +78,8 @@ const MIGRATIONS: string[] = [
   `CREATE TABLE cluster_replicas (id TEXT PRIMARY KEY, seen_at BIGINT NOT NULL);
    CREATE TABLE cluster_agents (collector_id TEXT PRIMARY KEY, replica_id TEXT NOT NULL, since BIGINT NOT NULL);
    CREATE TABLE cluster_replies (request_id TEXT PRIMARY KEY, body TEXT NOT NULL, at BIGINT NOT NULL);`,
+  // Data-point times are fractional milliseconds (OTLP nanoseconds / 1e6); BIGINT refused them.
+  "ALTER TABLE throughput ALTER COLUMN time_ms TYPE DOUBLE PRECISION;",
 ];
 
 // BIGINT (20) comes back as text by default; every BIGINT here is epoch ms or a count, well inside 2^53.
@@ -395,7 +397,7 @@ export class PostgresStore implements Store {
           `INSERT INTO throughput (collector_id, via, series_key, component_id, component_path, signal, direction,
              raw_value, rate_per_second, time_ms, updated_at)
            SELECT * FROM unnest($1::text[], $2::text[], $3::bytea[], $4::text[], $5::text[], $6::text[], $7::text[],
-             $8::float8[], $9::float8[], $10::bigint[], $11::bigint[])
+             $8::float8[], $9::float8[], $10::float8[], $11::bigint[])
            ON CONFLICT (collector_id, via, series_key) DO UPDATE SET component_id = excluded.component_id,
              component_path = excluded.component_path, signal = excluded.signal, direction = excluded.direction,
              raw_value = excluded.raw_value, rate_per_second = excluded.rate_per_second, time_ms = excluded.time_ms,
